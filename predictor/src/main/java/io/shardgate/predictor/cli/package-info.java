@@ -1,0 +1,2 @@
+/** {@code gateway.jar predict} subcommands. */
+package io.shardgate.predictor.cli;

@@ -1,0 +1,2 @@
+/** The prefetch policy SPI and its baselines. */
+package io.shardgate.predictor.policy;

@@ -1,0 +1,2 @@
+/** Streaming readers for block I/O trace formats, with detection by content and name. */
+package io.shardgate.predictor.trace;
