@@ -161,6 +161,23 @@ public final class ShardMap {
         return Arrays.stream(owners).distinct().toList();
     }
 
+    /**
+     * Checks that every owner is a server of this map's spine in {@code topology} (rule 5: a volume's shards live
+     * in one spine).
+     *
+     * @throws IllegalStateException naming the first owner that is unknown or in another spine
+     */
+    public void checkOwnersIn(io.shardgate.core.topology.Topology topology) {
+        for (int i = 0; i < owners.length; i++) {
+            var server = topology.server(owners[i]).orElseThrow(() -> new IllegalStateException(
+                    "owner of a shard of volume " + volume + " is not in the topology"));
+            if (!server.spine().equals(spine)) {
+                throw new IllegalStateException("shard " + i + " of volume " + volume + " is owned by "
+                        + server.id() + " in spine " + server.spine() + ", not in the volume's spine " + spine);
+            }
+        }
+    }
+
     /** Splits shard {@code index} at {@code atOffset}; the upper part goes to {@code upperOwner}. */
     public ShardMap split(int index, long atOffset, String upperOwner) {
         if (atOffset <= starts[index] || atOffset >= shardEnd(index)) {

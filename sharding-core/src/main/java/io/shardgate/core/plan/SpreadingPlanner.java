@@ -1,24 +1,34 @@
 package io.shardgate.core.plan;
 
-import io.shardgate.core.map.Shard;
-import io.shardgate.core.map.ShardMap;
 import io.shardgate.core.spec.PerformanceSpec;
 import io.shardgate.core.topology.Server;
-import io.shardgate.core.topology.ServerCapacity;
 import io.shardgate.core.topology.Topology;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * The production planner (first version): per spine, takes the servers with the most free IOPS until the
- * spec is met with equal shares, and interleaves equal shards over them.
+ * The production planner. For each candidate spec (the spec, then its fallbacks), it tries the client's spine
+ * first, then the other spines from the most free IOPS to the least (worst fit keeps spines evenly loaded). In a
+ * spine it ranks servers by how much of the spec each could carry and spreads the volume evenly over as many of
+ * them as helps: at least as many as needed to fit, up to {@link PlannerOptions#maxServersPerVolume()}, while each
+ * still gets {@link PlannerOptions#minIopsPerServer()}. Shards are interleaved round-robin over those servers.
+ *
+ * <p>Pure and thread-safe.
  */
 public final class SpreadingPlanner implements ShardPlanner {
+    private final PlannerOptions options;
+    private final HeatEstimate heat;
+
+    public SpreadingPlanner() {
+        this(PlannerOptions.DEFAULT, HeatEstimate.UNIFORM);
+    }
+
+    public SpreadingPlanner(PlannerOptions options, HeatEstimate heat) {
+        this.options = options;
+        this.heat = heat;
+    }
 
     @Override
     public PlanResult plan(PlanRequest request, Topology topology) {
@@ -27,61 +37,69 @@ public final class SpreadingPlanner implements ShardPlanner {
         for (int c = 0; c < candidates.size(); c++) {
             PerformanceSpec spec = candidates.get(c);
             for (String spine : spineOrder(request.clientSpine(), topology)) {
-                PlanResult.Accepted a = tryPlace(request, spec, c, spine, topology, shortfalls);
-                if (a != null) {
-                    return a;
+                PlanResult.Accepted accepted = place(request, spec, c, spine, topology);
+                if (accepted != null) {
+                    return accepted;
+                }
+                if (c == 0) {
+                    shortfalls.add(Placement.shortfall(topology, spine, spec, options.headroom(),
+                            Placement.chunkCount(spec.sizeBytes(), request.chunkSize())));
                 }
             }
         }
-        return new PlanResult.Refused(new Refusal("no spine can meet the spec of volume " + request.volume(),
-                shortfalls));
+        return new PlanResult.Refused(Placement.refusal(request.volume(), request.spec(), shortfalls));
     }
 
-    private static List<String> spineOrder(String clientSpine, Topology topology) {
+    private List<String> spineOrder(String clientSpine, Topology topology) {
         List<String> spines = new ArrayList<>(topology.spines());
+        java.util.Map<String, Double> free = new java.util.HashMap<>();
+        for (String spine : spines) {
+            double sum = 0;
+            for (Server s : topology.spine(spine)) {
+                sum += Math.max(0, Placement.freeIops(topology, s, options.headroom()));
+            }
+            free.put(spine, sum);
+        }
+        spines.sort(Comparator.comparingDouble((String s) -> free.get(s)).reversed());
         if (clientSpine != null && spines.remove(clientSpine)) {
             spines.add(0, clientSpine);
         }
         return spines;
     }
 
-    private static PlanResult.Accepted tryPlace(PlanRequest request, PerformanceSpec spec, int fallbackUsed,
-                                                String spine, Topology topology, List<Shortfall> shortfalls) {
-        List<Server> servers = new ArrayList<>(topology.spine(spine));
-        servers.sort(Comparator.comparingLong((Server s) -> topology.free(s.id()).iops()).reversed());
-        long chunks = (spec.sizeBytes() + request.chunkSize() - 1) / request.chunkSize();
-        for (int n = 1; n <= Math.min(servers.size(), chunks); n++) {
-            long iopsShare = (spec.iops() + n - 1) / n;
-            double bwShare = spec.throughputMBps() / n;
-            Server weakest = servers.get(n - 1);
-            ServerCapacity free = topology.free(weakest.id());
-            if (free.iops() >= iopsShare && free.bandwidthMBps() >= bwShare) {
-                List<Server> chosen = servers.subList(0, n);
-                Map<String, ServerCapacity> res = new LinkedHashMap<>();
-                for (Server s : chosen) {
-                    res.put(s.id(), new ServerCapacity(iopsShare, bwShare, 0, 0));
-                }
-                return new PlanResult.Accepted(evenMap(request, spec, spine, chosen), spec, fallbackUsed, res);
+    private PlanResult.Accepted place(PlanRequest request, PerformanceSpec spec, int fallbackUsed, String spine,
+                                      Topology topology) {
+        List<Server> ranked = Placement.byFractionDescending(topology, spine, spec, options.headroom());
+        long chunks = Placement.chunkCount(spec.sizeBytes(), request.chunkSize());
+        int limit = (int) Math.min(ranked.size(), chunks);
+        int wanted = (int) Math.max(1, Math.min(options.maxServersPerVolume(),
+                options.minIopsPerServer() == 0 ? Integer.MAX_VALUE : spec.iops() / options.minIopsPerServer()));
+        // Feasible n: the weakest of the top n can carry 1/n of the spec. Prefer the spread we want, else the
+        // smallest n above it that fits (a big spec may need more servers than we would like).
+        int n = -1;
+        for (int k = Math.min(wanted, limit); k >= 1 && n < 0; k--) {
+            if (fits(topology, ranked.get(k - 1), spec, k)) {
+                n = k;
             }
         }
-        long freeIops = servers.stream().mapToLong(s -> topology.free(s.id()).iops()).sum();
-        shortfalls.add(new Shortfall(spine, "iops", spec.iops(), freeIops));
-        return null;
+        for (int k = Math.min(wanted, limit) + 1; k <= limit && n < 0; k++) {
+            if (fits(topology, ranked.get(k - 1), spec, k)) {
+                n = k;
+            }
+        }
+        if (n < 0) {
+            return null;
+        }
+        List<Server> chosen = List.copyOf(ranked.subList(0, n));
+        List<String> owners = chosen.stream().map(Server::id).toList();
+        var map = Placement.interleavedMap(request.volume(), spine, spec.sizeBytes(), request.chunkSize(), owners,
+                n * options.shardsPerServer(), heat);
+        return new PlanResult.Accepted(map, spec, fallbackUsed, Placement.reservations(chosen, spec));
     }
 
-    private static ShardMap evenMap(PlanRequest request, PerformanceSpec spec, String spine, List<Server> chosen) {
-        long chunks = (spec.sizeBytes() + request.chunkSize() - 1) / request.chunkSize();
-        int n = chosen.size();
-        List<Shard> shards = new ArrayList<>(n);
-        long start = 0;
-        Map<Integer, String> unused = new HashMap<>();
-        for (int i = 0; i < n; i++) {
-            long chunkCount = chunks / n + (i < chunks % n ? 1 : 0);
-            long end = Math.min(spec.sizeBytes(), start + chunkCount * request.chunkSize());
-            shards.add(new Shard(start, end - start, chosen.get(i).id()));
-            start = end;
-        }
-        unused.clear();
-        return ShardMap.of(request.volume(), spine, 1, spec.sizeBytes(), request.chunkSize(), shards);
+    private boolean fits(Topology topology, Server s, PerformanceSpec spec, int n) {
+        var share = Placement.share(spec, n);
+        return Placement.freeIops(topology, s, options.headroom()) >= share.iops()
+                && Placement.freeBandwidth(topology, s, options.headroom()) >= share.bandwidthMBps();
     }
 }
