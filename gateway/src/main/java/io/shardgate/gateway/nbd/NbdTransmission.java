@@ -23,7 +23,7 @@ import static io.shardgate.gateway.nbd.NbdProtocol.*;
  *
  * <p>Copies: a request header is decoded in place from the socket buffer; a WRITE payload that arrived
  * whole in one socket buffer is passed to the volume as a slice of it (no copy), otherwise it is gathered
- * once into a buffer of its size. READ data is written after its header as one composite buffer.
+ * once into a buffer of its size. Replies are encoded by {@link NbdReplyWriter} (one copy of READ data).
  */
 final class NbdTransmission {
     private static final Logger LOG = LoggerFactory.getLogger(NbdTransmission.class);
@@ -37,6 +37,7 @@ final class NbdTransmission {
     private final int maxPayload;
     private final int maxInFlight;
     private final NbdMetrics metrics;
+    private final NbdReplyWriter replies;
 
     /** Header bytes gathered across socket buffers (only when a header is split). */
     private final byte[] splitHeader = new byte[REQUEST_HEADER_BYTES];
@@ -66,6 +67,7 @@ final class NbdTransmission {
         this.maxPayload = options.getMaxPayloadBytes();
         this.maxInFlight = options.getMaxInFlight();
         this.metrics = options.getMetrics();
+        this.replies = new NbdReplyWriter(socket);
     }
 
     /** Requests in progress (for tests and diagnostics). */
@@ -275,18 +277,17 @@ final class NbdTransmission {
     /** Writes the reply of a request counted in {@link #inFlight}, then releases its slot. */
     private void reply(NbdRequest r, int errno, String message, Buffer readData) {
         if (!closed) {
-            Buffer out;
             if (errno != 0) {
-                out = structured && r.type == CMD_READ
-                        ? NbdReplies.structuredError(r.handle, errno, message)
-                        : NbdReplies.simple(r.handle, errno);
+                if (structured && r.type == CMD_READ) {
+                    replies.structuredError(r.handle, errno, message);
+                } else {
+                    replies.simple(r.handle, errno);
+                }
             } else if (readData != null) {
-                out = structured ? NbdReplies.structuredRead(r.handle, r.offset, readData)
-                        : NbdReplies.simpleRead(r.handle, readData);
+                replies.read(structured, r.handle, r.offset, readData);
             } else {
-                out = NbdReplies.simple(r.handle, 0);
+                replies.simple(r.handle, 0);
             }
-            socket.write(out);
             if (!waitingForDrain && socket.writeQueueFull()) {
                 waitingForDrain = true;
                 socket.drainHandler(v -> {
