@@ -42,10 +42,19 @@ final class NbdConnection implements NbdHandshake.Listener {
     }
 
     private void onData(Buffer chunk) {
-        if (transmission != null) {
-            transmission.onData(chunk);
-        } else {
-            handshake.onData(chunk);
+        try {
+            if (transmission != null) {
+                transmission.onData(chunk);
+            } else {
+                handshake.onData(chunk);
+            }
+        } catch (RuntimeException e) {
+            // A bug must cost this connection only, never leave it half-decoded.
+            LOG.error("NBD connection {} failed while decoding: closing it", socket.remoteAddress(), e);
+            if (transmission != null) {
+                transmission.onClosed();
+            }
+            socket.close();
         }
     }
 

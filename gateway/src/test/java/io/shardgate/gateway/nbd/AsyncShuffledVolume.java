@@ -14,13 +14,12 @@ import java.util.function.Supplier;
  * Wraps a volume so that every call completes later, on a worker thread that is not a Vert.x thread,
  * after a random pause: replies complete out of order and off the event loop, as with the real router.
  */
-final class AsyncShuffledVolume implements BlockVolume {
-    private final BlockVolume inner;
+final class AsyncShuffledVolume extends ForwardingVolume {
     private final ExecutorService workers;
     private final int maxDelayMicros;
 
     AsyncShuffledVolume(BlockVolume inner, ExecutorService workers, int maxDelayMicros) {
-        this.inner = inner;
+        super(inner);
         this.workers = workers;
         this.maxDelayMicros = maxDelayMicros;
     }
@@ -38,42 +37,27 @@ final class AsyncShuffledVolume implements BlockVolume {
     }
 
     @Override
-    public String name() {
-        return inner.name();
-    }
-
-    @Override
-    public long sizeBytes() {
-        return inner.sizeBytes();
-    }
-
-    @Override
-    public int blockSize() {
-        return inner.blockSize();
-    }
-
-    @Override
     public Future<Buffer> read(long offset, int length) {
-        return later(() -> inner.read(offset, length));
+        return later(() -> super.read(offset, length));
     }
 
     @Override
     public Future<Void> write(long offset, Buffer data, boolean fua) {
-        return later(() -> inner.write(offset, data, fua));
+        return later(() -> super.write(offset, data, fua));
     }
 
     @Override
     public Future<Void> flush() {
-        return later(inner::flush);
+        return later(super::flush);
     }
 
     @Override
     public Future<Void> trim(long offset, long length) {
-        return later(() -> inner.trim(offset, length));
+        return later(() -> super.trim(offset, length));
     }
 
     @Override
     public Future<Void> writeZeroes(long offset, long length, boolean fua) {
-        return later(() -> inner.writeZeroes(offset, length, fua));
+        return later(() -> super.writeZeroes(offset, length, fua));
     }
 }

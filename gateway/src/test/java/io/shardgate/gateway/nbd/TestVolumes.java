@@ -15,13 +15,12 @@ final class TestVolumes {
     }
 
     /** Holds every read until {@link #release()}; counts how many are held. Thread-safe. */
-    static final class Gated implements BlockVolume {
-        private final BlockVolume inner;
+    static final class Gated extends ForwardingVolume {
         private final Queue<Runnable> held = new ArrayDeque<>();
         private int maxHeld;
 
         Gated(BlockVolume inner) {
-            this.inner = inner;
+            super(inner);
         }
 
         synchronized int held() {
@@ -47,46 +46,11 @@ final class TestVolumes {
         }
 
         @Override
-        public String name() {
-            return inner.name();
-        }
-
-        @Override
-        public long sizeBytes() {
-            return inner.sizeBytes();
-        }
-
-        @Override
-        public int blockSize() {
-            return inner.blockSize();
-        }
-
-        @Override
         public synchronized Future<Buffer> read(long offset, int length) {
             Promise<Buffer> p = Promise.promise();
             held.add(() -> inner.read(offset, length).onComplete(p));
             maxHeld = Math.max(maxHeld, held.size());
             return p.future();
-        }
-
-        @Override
-        public Future<Void> write(long offset, Buffer data, boolean fua) {
-            return inner.write(offset, data, fua);
-        }
-
-        @Override
-        public Future<Void> flush() {
-            return inner.flush();
-        }
-
-        @Override
-        public Future<Void> trim(long offset, long length) {
-            return inner.trim(offset, length);
-        }
-
-        @Override
-        public Future<Void> writeZeroes(long offset, long length, boolean fua) {
-            return inner.writeZeroes(offset, length, fua);
         }
     }
 
