@@ -8,13 +8,15 @@ import io.vertx.core.VertxOptions;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Runs the NBD server standalone over one in-memory volume, for benchmarks and manual tests with real
  * clients. Prints {@code NBD_PORT <port>} once listening and serves until killed.
  *
- * <p>Usage: {@code NbdBenchServer [--port N] [--size-mib N] [--name NAME] [--event-loops N] [--async] [--native]}
- * ({@code --async} completes every request on a worker thread, out of order).
+ * <p>Usage: {@code NbdBenchServer [--port N] [--size-mib N] [--name NAME] [--event-loops N] [--async] [--native] [--stats]}
+ * ({@code --async} completes every request on a worker thread, out of order; {@code --stats} prints, every
+ * 5 s, the requests served and their mean time inside the server, from header decoded to reply queued).
  */
 public final class NbdBenchServer {
     private NbdBenchServer() {
@@ -27,6 +29,7 @@ public final class NbdBenchServer {
         int eventLoops = Math.max(1, Runtime.getRuntime().availableProcessors());
         boolean async = false;
         boolean nativeTransport = false;
+        boolean stats = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--port" -> port = Integer.parseInt(args[++i]);
@@ -35,9 +38,10 @@ public final class NbdBenchServer {
                 case "--event-loops" -> eventLoops = Integer.parseInt(args[++i]);
                 case "--async" -> async = true;
                 case "--native" -> nativeTransport = true;
+                case "--stats" -> stats = true;
                 case "--help", "-h" -> {
                     System.out.println("usage: NbdBenchServer [--port N] [--size-mib N (<2048)] [--name NAME]"
-                            + " [--event-loops N] [--async] [--native]");
+                            + " [--event-loops N] [--async] [--native] [--stats]");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (see --help)");
@@ -55,8 +59,22 @@ public final class NbdBenchServer {
         if (nativeTransport && !vertx.isNativeTransportEnabled()) {
             System.err.println("native transport unavailable: " + vertx.unavailableNativeTransportCause());
         }
-        NbdServer server = new NbdServer(vertx, new MapVolumeResolver().add(volume),
-                new NbdServerOptions().setPort(port).setEventLoops(eventLoops).setDefaultExport(name));
+        LongAdder requests = new LongAdder();
+        LongAdder nanos = new LongAdder();
+        NbdServerOptions options = new NbdServerOptions().setPort(port).setEventLoops(eventLoops)
+                .setDefaultExport(name);
+        if (stats) {
+            options.setMetrics((v, op, bytes, latencyNanos, errno) -> {
+                requests.increment();
+                nanos.add(latencyNanos);
+            });
+            vertx.setPeriodic(5000, id -> {
+                long n = requests.sumThenReset();
+                long t = nanos.sumThenReset();
+                System.err.println("requests " + n + " mean in-server us " + (n == 0 ? 0 : t / n / 1000.0));
+            });
+        }
+        NbdServer server = new NbdServer(vertx, new MapVolumeResolver().add(volume), options);
         int bound = server.start().toCompletionStage().toCompletableFuture().get();
         System.out.println("NBD_PORT " + bound);
         System.out.flush();
