@@ -78,6 +78,8 @@ class NbdFuzzIT {
         for (int i = 0; i < SESSIONS && System.nanoTime() < deadline; i++) {
             requests += fuzzSession(rnd);
         }
+        System.out.println("NbdFuzzIT: " + handshakes + " malformed handshakes, " + requests
+                + " invalid or checked requests in " + (System.nanoTime() - deadline + TIME_BUDGET_NANOS) / 1_000_000 + " ms");
         assertTrue(handshakes >= 300 && requests >= 1000,
                 "fuzzed too little within the time budget: " + handshakes + " handshakes, " + requests + " requests");
 
