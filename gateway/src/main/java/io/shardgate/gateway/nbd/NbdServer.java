@@ -51,7 +51,7 @@ public final class NbdServer {
             return Future.failedFuture(new IllegalStateException("NBD server already started"));
         }
         port = 0;
-        return deploy(options.getPort() == 0 ? 3 : 1);
+        return deploy(options.getPort() == 0 ? 3 : 1).onFailure(e -> port = -1); // a failed start may be retried
     }
 
     /**
