@@ -6,15 +6,19 @@ set -euo pipefail
 
 usage() {
     cat <<'USAGE'
-usage: tests/bench/nbd-frontend-bench.sh [--runtime SECONDS] [--size-mib MIB] [--out DIR] [--jfr] [--help]
+usage: tests/bench/nbd-frontend-bench.sh [--runtime SECONDS] [--size-mib MIB] [--out DIR] [--jfr]
+                                       [--pin SERVER_CPUS:CLIENT_CPUS] [--help]
 
   --runtime S   seconds per measured fio run (default 15); warm-up runs take 5 s
   --size-mib N  volume size for both servers, MiB (default 1024, at most 2047)
   --out DIR     where results go (default tests/bench/results)
   --jfr         record a JFR profile of our server during the measured runs (DIR/nbd-frontend.jfr)
+  --pin S:C     pin both servers to CPUs S and fio to CPUs C (taskset lists, e.g. 1:0), so that thread
+                placement, which dominates QD1 latency on small VMs, is the same for both servers;
+                results then go to DIR/nbd-frontend-bench-pinned.{json,md}
 
 Needs: a compiled gateway (mvn -B -o -q -pl gateway -am test-compile), java 17, nbdkit, fio (nbd engine),
-python3. Binds 127.0.0.1 only. Output: DIR/nbd-frontend-bench.json and DIR/nbd-frontend-bench.md.
+python3. Binds 127.0.0.1 only. Output: DIR/nbd-frontend-bench.json and .md (or -pinned).
 USAGE
 }
 
@@ -22,12 +26,14 @@ RUNTIME=15
 SIZE_MIB=1024
 OUT=tests/bench/results
 JFR=0
+PIN=""
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --runtime) RUNTIME="$2"; shift 2 ;;
         --size-mib) SIZE_MIB="$2"; shift 2 ;;
         --out) OUT="$2"; shift 2 ;;
         --jfr) JFR=1; shift ;;
+        --pin) PIN="$2"; shift 2 ;;
         -h|--help) usage; exit 0 ;;
         *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
@@ -38,6 +44,15 @@ cd "$ROOT"
 for tool in nbdkit fio java python3; do
     command -v "$tool" >/dev/null || { echo "missing $tool (Debian packages: nbdkit, fio, openjdk-17-jre, python3)" >&2; exit 1; }
 done
+SERVER_PIN=()
+CLIENT_PIN=()
+NAME=nbd-frontend-bench
+if [[ -n "$PIN" ]]; then
+    [[ "$PIN" == *:* ]] || { echo "--pin wants SERVER_CPUS:CLIENT_CPUS, e.g. 1:0" >&2; exit 2; }
+    SERVER_PIN=(taskset -c "${PIN%%:*}")
+    CLIENT_PIN=(taskset -c "${PIN##*:}")
+    NAME=nbd-frontend-bench-pinned
+fi
 mkdir -p "$OUT"
 WORK=$(mktemp -d)
 PIDS=()
@@ -55,13 +70,13 @@ CP="$(cat "$WORK/cp.txt"):gateway/target/classes:gateway/target/test-classes"
 
 echo "[2/5] starting nbdkit memory ${SIZE_MIB}M and our server" >&2
 KIT_PORT=$(free_port)
-nbdkit -f -i 127.0.0.1 -p "$KIT_PORT" memory "${SIZE_MIB}M" &
+"${SERVER_PIN[@]}" nbdkit -f -i 127.0.0.1 -p "$KIT_PORT" memory "${SIZE_MIB}M" &
 PIDS+=($!)
 JAVA_OPTS=(-Xms3g -Xmx3g -XX:+UseParallelGC -Dlogback.configurationFile=tests/bench/nbd-logback.xml)
 if [[ $JFR == 1 ]]; then
     JAVA_OPTS+=(-XX:+FlightRecorder)
 fi
-java "${JAVA_OPTS[@]}" -cp "$CP" io.shardgate.gateway.nbd.NbdBenchServer --port 0 --size-mib "$SIZE_MIB" \
+"${SERVER_PIN[@]}" java "${JAVA_OPTS[@]}" -cp "$CP" io.shardgate.gateway.nbd.NbdBenchServer --port 0 --size-mib "$SIZE_MIB" \
     --name bench > "$WORK/ours.out" 2>&1 &
 OUR_PID=$!
 PIDS+=("$OUR_PID")
@@ -76,7 +91,7 @@ OUR_URI="nbd://127.0.0.1:$OUR_PORT/bench"
 
 fio_run() { # name uri rw iodepth runtime -> JSON file
     local name=$1 uri=$2 rw=$3 qd=$4 rt=$5
-    fio --name="$name" --ioengine=nbd --uri="$uri" --rw="$rw" --bs=4k --iodepth="$qd" \
+    "${CLIENT_PIN[@]}" fio --name="$name" --ioengine=nbd --uri="$uri" --rw="$rw" --bs=4k --iodepth="$qd" \
         --size="${SIZE_MIB}m" --time_based --runtime="$rt" --randrepeat=1 --output-format=json \
         2>/dev/null | sed -n '/^{/,$p' > "$WORK/$name.json"
 }
@@ -103,9 +118,9 @@ if [[ $JFR == 1 ]]; then
 fi
 
 echo "[5/5] results" >&2
-python3 - "$WORK" "$OUT" "$RUNTIME" "$SIZE_MIB" <<'PY'
+python3 - "$WORK" "$OUT" "$RUNTIME" "$SIZE_MIB" "$NAME" "$PIN" <<'PY'
 import json, sys, datetime, os
-work, out, runtime, size = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+work, out, runtime, size, name, pin = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6]
 def load(name):
     with open(os.path.join(work, name + ".json")) as f:
         job = json.load(f)["jobs"][0]
@@ -122,9 +137,10 @@ for qd in (32, 1):
                  "mean_lat_ratio": ours["mean_lat_us"] / kit["mean_lat_us"],
                  "p99_lat_ratio": ours["p99_lat_us"] / kit["p99_lat_us"]})
 result = {"benchmark": "fio 4KiB randread, ioengine=nbd", "runtime_s": runtime, "size_mib": size,
+          "pinning": pin or "none",
           "time": datetime.datetime.utcnow().isoformat() + "Z",
           "goal": {"qd32_iops_ratio_min": 0.9, "qd1_mean_lat_ratio_max": 1.2}, "rows": rows}
-with open(os.path.join(out, "nbd-frontend-bench.json"), "w") as f:
+with open(os.path.join(out, name + ".json"), "w") as f:
     json.dump(result, f, indent=2)
 lines = ["| iodepth | server | IOPS | mean lat (us) | p99 lat (us) |", "|---|---|---|---|---|"]
 for row in rows:
@@ -134,7 +150,7 @@ for row in rows:
     lines.append("| %d | **ours/nbdkit** | **%.2f** | **%.2f** | **%.2f** |" % (
         row["iodepth"], row["iops_ratio"], row["mean_lat_ratio"], row["p99_lat_ratio"]))
 md = "\n".join(lines) + "\n"
-with open(os.path.join(out, "nbd-frontend-bench.md"), "w") as f:
+with open(os.path.join(out, name + ".md"), "w") as f:
     f.write(md)
 print(md)
 PY
