@@ -80,6 +80,7 @@ public final class PlanCommand implements Runnable {
             result.put("config", config);
             result.put("planners", List.of(spreading, firstFit));
             result.put("acceptedRatioVsFirstFit", (double) spreading.accepted() / firstFit.accepted());
+            result.put("acceptedIopsRatioVsFirstFit", spreading.acceptedIops() / firstFit.acceptedIops());
             result.put("goals", goals(spreading, firstFit));
             ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             if (out != null) {
@@ -118,7 +119,8 @@ public final class PlanCommand implements Runnable {
                         100 * p.utilMean(), p.spreadMaxOverMean(), p.spreadP99OverMean(), 100 * p.spineLocalRate(),
                         100 * p.clientSpineRate(), p.meanServersPerVolume(), p.planP50Us(), p.planP99Us());
             }
-            o.printf(Locale.ROOT, "accepted vs first-fit: %.3fx%n", (double) result.get("acceptedRatioVsFirstFit"));
+            o.printf(Locale.ROOT, "accepted vs first-fit: %.3fx volumes, %.3fx IOPS%n",
+                    (double) result.get("acceptedRatioVsFirstFit"), (double) result.get("acceptedIopsRatioVsFirstFit"));
             ((Map<String, Boolean>) result.get("goals")).forEach((k, v) ->
                     o.printf(Locale.ROOT, "goal %-32s %s%n", k, v ? "met" : "NOT MET"));
         }

@@ -8,9 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The naive baseline the simulator compares against: spines and servers in topology order, the first server that
- * can carry the whole spec, else the first {@code n} servers in order that can carry equal shares, with the
- * smallest {@code n}. One shard per server, no spreading beyond need. Same headroom as the production planner.
+ * The naive baseline the simulator compares against, the classic unsharded design: spines and servers in
+ * topology order, the whole volume on the first server that can carry the whole spec (first fit, no spreading).
+ * Same headroom as the production planner.
  */
 public final class FirstFitPlanner implements ShardPlanner {
     private final double headroom;
@@ -32,15 +32,11 @@ public final class FirstFitPlanner implements ShardPlanner {
             long chunks = Placement.chunkCount(spec.sizeBytes(), request.chunkSize());
             for (String spine : topology.spines()) {
                 List<Server> servers = topology.spine(spine);
-                int limit = (int) Math.min(servers.size(), chunks);
-                for (int n = 1; n <= limit; n++) {
-                    List<Server> chosen = firstN(topology, servers, spec, n);
-                    if (chosen != null) {
-                        var map = Placement.interleavedMap(request.volume(), spine, spec.sizeBytes(),
-                                request.chunkSize(), chosen.stream().map(Server::id).toList(), n,
-                                HeatEstimate.UNIFORM);
-                        return new PlanResult.Accepted(map, spec, c, Placement.reservations(chosen, spec));
-                    }
+                List<Server> chosen = Placement.fitting(topology, servers, spec, 1, headroom);
+                if (!chosen.isEmpty()) {
+                    var map = Placement.interleavedMap(request.volume(), spine, spec.sizeBytes(),
+                            request.chunkSize(), List.of(chosen.get(0).id()), 1, HeatEstimate.UNIFORM);
+                    return new PlanResult.Accepted(map, spec, c, Placement.reservations(chosen, spec));
                 }
                 if (c == 0) {
                     shortfalls.add(Placement.shortfall(topology, spine, spec, headroom, chunks));
@@ -48,20 +44,5 @@ public final class FirstFitPlanner implements ShardPlanner {
             }
         }
         return new PlanResult.Refused(Placement.refusal(request.volume(), request.spec(), shortfalls));
-    }
-
-    private List<Server> firstN(Topology topology, List<Server> servers, PerformanceSpec spec, int n) {
-        var share = Placement.share(spec, n);
-        List<Server> chosen = new ArrayList<>(n);
-        for (Server s : servers) {
-            if (Placement.freeIops(topology, s, headroom) >= share.iops()
-                    && Placement.freeBandwidth(topology, s, headroom) >= share.bandwidthMBps()) {
-                chosen.add(s);
-                if (chosen.size() == n) {
-                    return chosen;
-                }
-            }
-        }
-        return null;
     }
 }

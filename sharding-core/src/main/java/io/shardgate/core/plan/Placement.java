@@ -44,6 +44,21 @@ final class Placement {
         return new ServerCapacity((spec.iops() + n - 1) / n, spec.throughputMBps() / n, 0, 0);
     }
 
+    /** Up to {@code k} servers, in the given order, that can each carry 1/k of the spec. */
+    static List<Server> fitting(Topology t, List<Server> ordered, PerformanceSpec spec, int k, double headroom) {
+        ServerCapacity share = share(spec, k);
+        List<Server> chosen = new ArrayList<>(k);
+        for (Server s : ordered) {
+            if (freeIops(t, s, headroom) >= share.iops() && freeBandwidth(t, s, headroom) >= share.bandwidthMBps()) {
+                chosen.add(s);
+                if (chosen.size() == k) {
+                    break;
+                }
+            }
+        }
+        return chosen;
+    }
+
     static Map<String, ServerCapacity> reservations(List<Server> chosen, PerformanceSpec spec) {
         ServerCapacity share = share(spec, chosen.size());
         Map<String, ServerCapacity> res = new LinkedHashMap<>();

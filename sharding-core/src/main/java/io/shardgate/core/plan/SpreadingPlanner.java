@@ -74,32 +74,28 @@ public final class SpreadingPlanner implements ShardPlanner {
         int limit = (int) Math.min(ranked.size(), chunks);
         int wanted = (int) Math.max(1, Math.min(options.maxServersPerVolume(),
                 options.minIopsPerServer() == 0 ? Integer.MAX_VALUE : spec.iops() / options.minIopsPerServer()));
-        // Feasible n: the weakest of the top n can carry 1/n of the spec. Prefer the spread we want, else the
-        // smallest n above it that fits (a big spec may need more servers than we would like).
-        int n = -1;
-        for (int k = Math.min(wanted, limit); k >= 1 && n < 0; k--) {
-            if (fits(topology, ranked.get(k - 1), spec, k)) {
-                n = k;
-            }
+        // A spread over k servers is feasible when at least k servers can each carry 1/k of the spec. Prefer the
+        // spread we want, else the smallest larger one that fits (a big spec may need more servers).
+        List<Server> chosen = null;
+        for (int k = Math.min(wanted, limit); k >= 1 && chosen == null; k--) {
+            chosen = firstFitting(topology, ranked, spec, k);
         }
-        for (int k = Math.min(wanted, limit) + 1; k <= limit && n < 0; k++) {
-            if (fits(topology, ranked.get(k - 1), spec, k)) {
-                n = k;
-            }
+        for (int k = Math.min(wanted, limit) + 1; k <= limit && chosen == null; k++) {
+            chosen = firstFitting(topology, ranked, spec, k);
         }
-        if (n < 0) {
+        if (chosen == null) {
             return null;
         }
-        List<Server> chosen = List.copyOf(ranked.subList(0, n));
+        int n = chosen.size();
         List<String> owners = chosen.stream().map(Server::id).toList();
         var map = Placement.interleavedMap(request.volume(), spine, spec.sizeBytes(), request.chunkSize(), owners,
                 n * options.shardsPerServer(), heat);
         return new PlanResult.Accepted(map, spec, fallbackUsed, Placement.reservations(chosen, spec));
     }
 
-    private boolean fits(Topology topology, Server s, PerformanceSpec spec, int n) {
-        var share = Placement.share(spec, n);
-        return Placement.freeIops(topology, s, options.headroom()) >= share.iops()
-                && Placement.freeBandwidth(topology, s, options.headroom()) >= share.bandwidthMBps();
+    /** The first {@code k} servers, in rank order, that can each carry 1/k of the spec; null if fewer fit. */
+    private List<Server> firstFitting(Topology topology, List<Server> ranked, PerformanceSpec spec, int k) {
+        List<Server> chosen = Placement.fitting(topology, ranked, spec, k, options.headroom());
+        return chosen.size() == k ? chosen : null;
     }
 }

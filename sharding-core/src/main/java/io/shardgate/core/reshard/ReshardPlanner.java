@@ -161,8 +161,8 @@ public final class ReshardPlanner {
     }
 
     /**
-     * The chunk boundary where the cumulative load first reaches half of the shard's load, kept strictly inside
-     * the shard; the chunk midpoint when the per-chunk load is unknown.
+     * The chunk boundary nearest the load median (the boundary that splits the measured load most evenly), kept
+     * strictly inside the shard; the chunk midpoint when the per-chunk load is unknown.
      */
     static long loadMedian(ShardMap map, int index, long[] chunkOps) {
         long chunks = chunksIn(map, index);
@@ -176,10 +176,11 @@ public final class ReshardPlanner {
             if (total > 0) {
                 long acc = 0;
                 for (int c = 0; c < chunkOps.length; c++) {
+                    long before = acc;
                     acc += chunkOps[c];
                     if (2 * acc >= total) {
-                        // cut after the chunk holding the median, unless it is the last chunk: then before it
-                        cutChunk = c + 1 < chunks ? c + 1 : c;
+                        // the median falls in chunk c: cut on whichever side of it splits the load more evenly
+                        cutChunk = Math.abs(2 * before - total) <= Math.abs(2 * acc - total) ? c : c + 1;
                         break;
                     }
                 }
