@@ -26,11 +26,13 @@ public final class FirstFitPlanner implements ShardPlanner {
     @Override
     public PlanResult plan(PlanRequest request, Topology topology) {
         List<Shortfall> shortfalls = new ArrayList<>();
+        List<Placement.SpineFree> free = Placement.spineFree(topology, headroom);
         List<PerformanceSpec> candidates = request.spec().candidates();
         for (int c = 0; c < candidates.size(); c++) {
             PerformanceSpec spec = candidates.get(c);
             long chunks = Placement.chunkCount(spec.sizeBytes(), request.chunkSize());
-            for (String spine : topology.spines()) {
+            for (Placement.SpineFree spineFree : free) {
+                String spine = spineFree.spine();
                 List<Server> servers = topology.spine(spine);
                 List<Server> chosen = Placement.fitting(topology, servers, spec, 1, headroom);
                 if (!chosen.isEmpty()) {
@@ -39,7 +41,7 @@ public final class FirstFitPlanner implements ShardPlanner {
                     return new PlanResult.Accepted(map, spec, c, Placement.reservations(chosen, spec));
                 }
                 if (c == 0) {
-                    shortfalls.add(Placement.shortfall(topology, spine, spec, headroom, chunks));
+                    shortfalls.add(Placement.shortfall(spineFree, spec, servers.size(), chunks));
                 }
             }
         }

@@ -135,26 +135,37 @@ final class Placement {
         return servers;
     }
 
+    /** A spine's free IOPS and bandwidth summed over its servers (after headroom and reservations). */
+    record SpineFree(String spine, double iops, double bandwidthMBps) {
+    }
+
+    static List<SpineFree> spineFree(Topology t, double headroom) {
+        List<SpineFree> out = new ArrayList<>();
+        for (String spine : t.spines()) {
+            double iops = 0;
+            double bw = 0;
+            for (Server s : t.spine(spine)) {
+                iops += Math.max(0, freeIops(t, s, headroom));
+                bw += Math.max(0, freeBandwidth(t, s, headroom));
+            }
+            out.add(new SpineFree(spine, iops, bw));
+        }
+        return out;
+    }
+
     /** What a spine lacks for a spec, on the resource that binds. */
-    static Shortfall shortfall(Topology t, String spine, PerformanceSpec spec, double headroom, long chunks) {
-        double iops = 0;
-        double bw = 0;
-        for (Server s : t.spine(spine)) {
-            iops += Math.max(0, freeIops(t, s, headroom));
-            bw += Math.max(0, freeBandwidth(t, s, headroom));
+    static Shortfall shortfall(SpineFree free, PerformanceSpec spec, int servers, long chunks) {
+        if (free.iops() < spec.iops()) {
+            return new Shortfall(free.spine(), "iops", spec.iops(), Math.floor(free.iops()));
         }
-        if (iops < spec.iops()) {
-            return new Shortfall(spine, "iops", spec.iops(), Math.floor(iops));
+        if (free.bandwidthMBps() < spec.throughputMBps()) {
+            return new Shortfall(free.spine(), "bandwidthMBps", spec.throughputMBps(), free.bandwidthMBps());
         }
-        if (bw < spec.throughputMBps()) {
-            return new Shortfall(spine, "bandwidthMBps", spec.throughputMBps(), bw);
-        }
-        int servers = t.spine(spine).size();
         if (chunks < servers) {
-            return new Shortfall(spine, "chunks", servers, chunks);
+            return new Shortfall(free.spine(), "chunks", servers, chunks);
         }
         // The sums suffice but no set of servers can take equal shares: free capacity is fragmented.
-        return new Shortfall(spine, "evenShareServers", spec.iops(), Math.floor(iops));
+        return new Shortfall(free.spine(), "evenShareServers", spec.iops(), Math.floor(free.iops()));
     }
 
     /** The user-facing refusal: the best spine's shortfall first. */

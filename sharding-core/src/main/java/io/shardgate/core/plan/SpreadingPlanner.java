@@ -32,70 +32,83 @@ public final class SpreadingPlanner implements ShardPlanner {
 
     @Override
     public PlanResult plan(PlanRequest request, Topology topology) {
+        List<Placement.SpineFree> spines = Placement.spineFree(topology, options.headroom());
+        spines.sort(Comparator.comparingDouble(Placement.SpineFree::iops).reversed());
+        if (request.clientSpine() != null) {
+            for (int i = 0; i < spines.size(); i++) {
+                if (spines.get(i).spine().equals(request.clientSpine())) {
+                    spines.add(0, spines.remove(i));
+                    break;
+                }
+            }
+        }
         List<Shortfall> shortfalls = new ArrayList<>();
         List<PerformanceSpec> candidates = request.spec().candidates();
         for (int c = 0; c < candidates.size(); c++) {
             PerformanceSpec spec = candidates.get(c);
-            for (String spine : spineOrder(request.clientSpine(), topology)) {
-                PlanResult.Accepted accepted = place(request, spec, c, spine, topology);
+            long chunks = Placement.chunkCount(spec.sizeBytes(), request.chunkSize());
+            for (Placement.SpineFree spine : spines) {
+                // the spine's free sums bound what any spread can give: skip it without ranking its servers
+                PlanResult.Accepted accepted = spine.iops() >= spec.iops() && spine.bandwidthMBps() >= spec.throughputMBps()
+                        ? place(request, spec, c, spine.spine(), topology) : null;
                 if (accepted != null) {
                     return accepted;
                 }
                 if (c == 0) {
-                    shortfalls.add(Placement.shortfall(topology, spine, spec, options.headroom(),
-                            Placement.chunkCount(spec.sizeBytes(), request.chunkSize())));
+                    shortfalls.add(Placement.shortfall(spine, spec, topology.spine(spine.spine()).size(), chunks));
                 }
             }
         }
         return new PlanResult.Refused(Placement.refusal(request.volume(), request.spec(), shortfalls));
     }
 
-    private List<String> spineOrder(String clientSpine, Topology topology) {
-        List<String> spines = new ArrayList<>(topology.spines());
-        java.util.Map<String, Double> free = new java.util.HashMap<>();
-        for (String spine : spines) {
-            double sum = 0;
-            for (Server s : topology.spine(spine)) {
-                sum += Math.max(0, Placement.freeIops(topology, s, options.headroom()));
-            }
-            free.put(spine, sum);
-        }
-        spines.sort(Comparator.comparingDouble((String s) -> free.get(s)).reversed());
-        if (clientSpine != null && spines.remove(clientSpine)) {
-            spines.add(0, clientSpine);
-        }
-        return spines;
-    }
-
     private PlanResult.Accepted place(PlanRequest request, PerformanceSpec spec, int fallbackUsed, String spine,
                                       Topology topology) {
         List<Server> ranked = Placement.byFractionDescending(topology, spine, spec, options.headroom());
+        int m = ranked.size();
+        double[] freeIops = new double[m];
+        double[] freeBw = new double[m];
+        for (int i = 0; i < m; i++) {
+            freeIops[i] = Placement.freeIops(topology, ranked.get(i), options.headroom());
+            freeBw[i] = Placement.freeBandwidth(topology, ranked.get(i), options.headroom());
+        }
         long chunks = Placement.chunkCount(spec.sizeBytes(), request.chunkSize());
-        int limit = (int) Math.min(ranked.size(), chunks);
+        int limit = (int) Math.min(m, chunks);
         int wanted = (int) Math.max(1, Math.min(options.maxServersPerVolume(),
                 options.minIopsPerServer() == 0 ? Integer.MAX_VALUE : spec.iops() / options.minIopsPerServer()));
         // A spread over k servers is feasible when at least k servers can each carry 1/k of the spec. Prefer the
         // spread we want, else the smallest larger one that fits (a big spec may need more servers).
-        List<Server> chosen = null;
+        int[] chosen = null;
         for (int k = Math.min(wanted, limit); k >= 1 && chosen == null; k--) {
-            chosen = firstFitting(topology, ranked, spec, k);
+            chosen = firstFitting(freeIops, freeBw, spec, k);
         }
         for (int k = Math.min(wanted, limit) + 1; k <= limit && chosen == null; k++) {
-            chosen = firstFitting(topology, ranked, spec, k);
+            chosen = firstFitting(freeIops, freeBw, spec, k);
         }
         if (chosen == null) {
             return null;
         }
-        int n = chosen.size();
-        List<String> owners = chosen.stream().map(Server::id).toList();
+        List<Server> servers = new ArrayList<>(chosen.length);
+        for (int i : chosen) {
+            servers.add(ranked.get(i));
+        }
+        List<String> owners = servers.stream().map(Server::id).toList();
         var map = Placement.interleavedMap(request.volume(), spine, spec.sizeBytes(), request.chunkSize(), owners,
-                n * options.shardsPerServer(), heat);
-        return new PlanResult.Accepted(map, spec, fallbackUsed, Placement.reservations(chosen, spec));
+                chosen.length * options.shardsPerServer(), heat);
+        return new PlanResult.Accepted(map, spec, fallbackUsed, Placement.reservations(servers, spec));
     }
 
-    /** The first {@code k} servers, in rank order, that can each carry 1/k of the spec; null if fewer fit. */
-    private List<Server> firstFitting(Topology topology, List<Server> ranked, PerformanceSpec spec, int k) {
-        List<Server> chosen = Placement.fitting(topology, ranked, spec, k, options.headroom());
-        return chosen.size() == k ? chosen : null;
+    /** Indices of the first {@code k} servers, in rank order, that can each carry 1/k of the spec; null if fewer. */
+    private static int[] firstFitting(double[] freeIops, double[] freeBw, PerformanceSpec spec, int k) {
+        long iopsShare = (spec.iops() + k - 1) / k;
+        double bwShare = spec.throughputMBps() / k;
+        int[] chosen = new int[k];
+        int n = 0;
+        for (int i = 0; i < freeIops.length && n < k; i++) {
+            if (freeIops[i] >= iopsShare && freeBw[i] >= bwShare) {
+                chosen[n++] = i;
+            }
+        }
+        return n == k ? chosen : null;
     }
 }
