@@ -1,0 +1,2 @@
+/** Small primitive collections for the replay loops (no boxing). */
+package io.shardgate.predictor.util;
