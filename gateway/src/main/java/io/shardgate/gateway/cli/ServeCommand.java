@@ -1,13 +1,78 @@
 package io.shardgate.gateway.cli;
 
+import io.shardgate.gateway.server.EmbeddedGateway;
+import io.shardgate.gateway.server.EmbeddedOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** {@code gateway.jar serve}: not built yet. */
-@Command(name = "serve", mixinStandardHelpOptions = true, description = "(not built yet)")
-public final class ServeCommand implements java.util.concurrent.Callable<Integer> {
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code gateway.jar serve}: runs one gateway server in the foreground until SIGTERM or Ctrl-C. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Runs a gateway server in the foreground (Ctrl-C or SIGTERM stops it cleanly).",
+                "--embedded: the single-node default, a local-directory store under --data-dir, NBD on 10809 and"
+                        + " REST on 8080; the admin token is written to DATA_DIR/admin.token."})
+public final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--embedded", description = "single-node gateway with a local-directory durable store")
+    boolean embedded;
+    @Option(names = "--data-dir", defaultValue = "./data", description = "data directory (default ${DEFAULT-VALUE})")
+    Path dataDir;
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "bind address (default ${DEFAULT-VALUE})")
+    String host;
+    @Option(names = "--nbd-port", defaultValue = "10809", description = "NBD port (default ${DEFAULT-VALUE})")
+    int nbdPort;
+    @Option(names = "--rest-port", defaultValue = "8080", description = "REST port (default ${DEFAULT-VALUE})")
+    int restPort;
+    @Option(names = "--server-id", defaultValue = "gw-1", description = "server id (default ${DEFAULT-VALUE})")
+    String serverId;
+    @Option(names = "--region", defaultValue = "region-1", description = "region (default ${DEFAULT-VALUE})")
+    String region;
+    @Option(names = "--spine", defaultValue = "spine-1", description = "spine (default ${DEFAULT-VALUE})")
+    String spine;
+    @Option(names = "--iops", defaultValue = "100000", description = "advertised IOPS capacity (default ${DEFAULT-VALUE})")
+    long iops;
+    @Option(names = "--bandwidth-mbps", defaultValue = "2500",
+            description = "advertised network bandwidth, MB/s (default ${DEFAULT-VALUE})")
+    double bandwidthMBps;
+    @Option(names = "--chunk-size", defaultValue = "4M", description = "chunk size (default ${DEFAULT-VALUE})")
+    String chunkSize;
+    @Option(names = "--store-threads", defaultValue = "16",
+            description = "bounded worker pool for durable-store calls (default ${DEFAULT-VALUE})")
+    int storeThreads;
+
     @Override
-    public Integer call() {
-        System.err.println("serve: not built yet");
-        return 2;
+    public Integer call() throws Exception {
+        if (!embedded) {
+            System.err.println("serve: only --embedded (single node) is built so far; the multi-server cluster mode"
+                    + " (Hazelcast, RADOS) is not yet available");
+            return 2;
+        }
+        EmbeddedOptions options;
+        try {
+            long chunk = Sizes.parse(chunkSize);
+            if (chunk > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("--chunk-size is too large");
+            }
+            options = new EmbeddedOptions(dataDir, host, nbdPort, restPort, serverId, region, spine, iops,
+                    bandwidthMBps, (int) chunk, storeThreads);
+        } catch (IllegalArgumentException e) {
+            System.err.println("serve: " + e.getMessage());
+            return 2;
+        }
+        EmbeddedGateway gateway = new EmbeddedGateway(options).start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                gateway.close();
+            } catch (Exception e) {
+                System.err.println("serve: error while stopping: " + e);
+            } finally {
+                stopped.countDown();
+            }
+        }, "shutdown"));
+        stopped.await();
+        return 0;
     }
 }

@@ -1,0 +1,229 @@
+package io.shardgate.gateway.engine;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.shardgate.core.map.ShardMap;
+import io.shardgate.core.plan.PlanRequest;
+import io.shardgate.core.plan.PlanResult;
+import io.shardgate.core.plan.ShardPlanner;
+import io.shardgate.core.topology.Server;
+import io.shardgate.core.topology.ServerCapacity;
+import io.shardgate.core.topology.Topology;
+import io.shardgate.gateway.io.BlockVolume;
+import io.shardgate.gateway.io.VolumeResolver;
+import io.shardgate.gateway.store.DurableStore;
+import io.shardgate.gateway.volume.ClusterView;
+import io.shardgate.gateway.volume.CreateVolumeRequest;
+import io.shardgate.gateway.volume.ServerStatus;
+import io.shardgate.gateway.volume.VolumeException;
+import io.shardgate.gateway.volume.VolumeInfo;
+import io.shardgate.gateway.volume.VolumeManager;
+import io.shardgate.gateway.volume.VolumeStats;
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Volumes of a single-node gateway: placement by the planner on this one server, records and shard maps persisted
+ * in the durable store's metadata ({@code volumes/<name>}, {@code maps/<name>}) before a change is acknowledged,
+ * and reloaded on start, so a restart loses no volume. Management calls are serialised (one at a time) on the
+ * worker pool; I/O does not pass through here.
+ */
+public final class LocalVolumeManager implements VolumeManager, ClusterView, VolumeResolver {
+    private static final String VOLUMES = "volumes/";
+    private static final String MAPS = "maps/";
+
+    /** A live volume: its record, current map and I/O face. */
+    private record Entry(MapCodec.VolumeRecord record, AtomicReference<ShardMap> map, LocalVolume volume) {
+    }
+
+    private final Server server;
+    private final DurableStore store;
+    private final WorkerExecutor pool;
+    private final ShardPlanner planner;
+    private final MeterRegistry registry;
+    private final Map<String, Entry> volumes = new ConcurrentHashMap<>();
+    private final long startNanos = System.nanoTime();
+    private Topology topology;
+
+    private LocalVolumeManager(Server server, DurableStore store, WorkerExecutor pool, ShardPlanner planner,
+                               MeterRegistry registry) {
+        this.server = server;
+        this.store = store;
+        this.pool = pool;
+        this.planner = planner;
+        this.registry = registry;
+        this.topology = Topology.of(List.of(server));
+    }
+
+    /** Loads every persisted volume; blocking (call at start, off the event loop). */
+    public static LocalVolumeManager open(Server server, DurableStore store, WorkerExecutor pool, ShardPlanner planner,
+                                          MeterRegistry registry) throws IOException {
+        LocalVolumeManager m = new LocalVolumeManager(server, store, pool, planner, registry);
+        for (String key : store.listMeta(VOLUMES)) {
+            MapCodec.VolumeRecord r = MapCodec.decodeRecord(store.getMeta(key).orElseThrow());
+            byte[] mapBytes = store.getMeta(MAPS + r.name()).orElseThrow(() ->
+                    new IOException("volume " + r.name() + " has a record but no shard map in the store"));
+            m.add(r, MapCodec.decodeMap(mapBytes));
+        }
+        return m;
+    }
+
+    private Entry add(MapCodec.VolumeRecord r, ShardMap map) {
+        AtomicReference<ShardMap> ref = new AtomicReference<>(map);
+        Entry e = new Entry(r, ref, new LocalVolume(r.name(), ref::get, server.id(), store, pool,
+                new VolumeMetrics(registry, r.name())));
+        volumes.put(r.name(), e);
+        topology = topology.reserve(reservations(r));
+        return e;
+    }
+
+    private static Map<String, ServerCapacity> reservations(MapCodec.VolumeRecord r) {
+        Map<String, ServerCapacity> out = new HashMap<>();
+        r.reservations().forEach((id, v) -> out.put(id, new ServerCapacity(v[0], v[1] / 1000.0, 0, 0)));
+        return out;
+    }
+
+    private <T> Future<T> serially(java.util.concurrent.Callable<T> op) {
+        // ordered = true: management operations run one at a time, in order
+        return pool.executeBlocking(op, true);
+    }
+
+    private Entry entry(String name) {
+        Entry e = volumes.get(name);
+        if (e == null) {
+            throw new VolumeException(VolumeException.Kind.NOT_FOUND, "no volume named '" + name + "'");
+        }
+        return e;
+    }
+
+    @Override
+    public Future<VolumeInfo> create(CreateVolumeRequest request) {
+        return serially(() -> {
+            if (volumes.containsKey(request.name())) {
+                throw new VolumeException(VolumeException.Kind.ALREADY_EXISTS, "a volume named '" + request.name()
+                        + "' exists");
+            }
+            PlanResult result = planner.plan(new PlanRequest(request.name(), request.spec(), request.clientSpine(),
+                    store.chunkSize()), topology);
+            if (result instanceof PlanResult.Refused refused) {
+                throw new VolumeException(VolumeException.Kind.REFUSED, refused.refusal().summary(), refused.refusal());
+            }
+            PlanResult.Accepted a = (PlanResult.Accepted) result;
+            Map<String, long[]> res = new LinkedHashMap<>();
+            a.reservations().forEach((id, c) -> res.put(id, new long[] {c.iops(), Math.round(c.bandwidthMBps() * 1000)}));
+            MapCodec.VolumeRecord r = new MapCodec.VolumeRecord(request.name(), a.specUsed(), a.fallbackUsed(),
+                    a.map().spine(), System.currentTimeMillis(), res);
+            store.putMeta(MAPS + r.name(), MapCodec.encode(a.map()));
+            store.putMeta(VOLUMES + r.name(), MapCodec.encode(r)); // the record last: it makes the volume exist
+            return add(r, a.map()).record().info(a.map());
+        });
+    }
+
+    @Override
+    public Future<VolumeInfo> get(String name) {
+        try {
+            Entry e = entry(name);
+            return Future.succeededFuture(e.record().info(e.map().get()));
+        } catch (VolumeException e) {
+            return Future.failedFuture(e);
+        }
+    }
+
+    @Override
+    public Future<List<VolumeInfo>> list() {
+        List<VolumeInfo> out = new ArrayList<>();
+        for (Entry e : volumes.values()) {
+            out.add(e.record().info(e.map().get()));
+        }
+        out.sort(Comparator.comparing(VolumeInfo::name));
+        return Future.succeededFuture(out);
+    }
+
+    @Override
+    public Future<VolumeInfo> extend(String name, long newSizeBytes) {
+        return serially(() -> {
+            Entry e = entry(name);
+            ShardMap current = e.map().get();
+            if (newSizeBytes < current.sizeBytes()) {
+                throw new VolumeException(VolumeException.Kind.INVALID, "sizeBytes " + newSizeBytes
+                        + " is smaller than the volume's " + current.sizeBytes() + ": volumes cannot shrink");
+            }
+            if (newSizeBytes == current.sizeBytes()) {
+                return e.record().info(current);
+            }
+            ShardMap next = current.extend(newSizeBytes);
+            store.putMeta(MAPS + name, MapCodec.encode(next));
+            e.map().set(next);
+            return e.record().info(next);
+        });
+    }
+
+    @Override
+    public Future<Void> delete(String name) {
+        return serially(() -> {
+            Entry e = entry(name);
+            store.deleteMeta(VOLUMES + name); // first: from here on the volume no longer exists after a restart
+            store.deleteMeta(MAPS + name);
+            store.deleteVolume(name);
+            volumes.remove(name);
+            topology = topology.release(reservations(e.record()));
+            return null;
+        });
+    }
+
+    @Override
+    public Future<ShardMap> shardMap(String name) {
+        try {
+            return Future.succeededFuture(entry(name).map().get());
+        } catch (VolumeException e) {
+            return Future.failedFuture(e);
+        }
+    }
+
+    @Override
+    public Future<List<ServerStatus>> servers() {
+        int shards = volumes.values().stream().mapToInt(e -> e.map().get().shardCount()).sum();
+        double ops = 0;
+        double bytes = 0;
+        for (Entry e : volumes.values()) {
+            VolumeMetrics m = e.volume().metrics();
+            ops += m.readOps() + m.writeOps();
+            bytes += m.readBytes() + m.writeBytes();
+        }
+        // averages since start; Prometheus gives recent rates from the counters
+        double seconds = Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9);
+        return Future.succeededFuture(List.of(new ServerStatus(server, topology.reserved(server.id()), true,
+                ops / seconds, bytes / seconds, shards)));
+    }
+
+    @Override
+    public Future<VolumeStats> stats(String volume) {
+        try {
+            VolumeMetrics m = entry(volume).volume().metrics();
+            return Future.succeededFuture(new VolumeStats(volume, m.readOps(), m.writeOps(), m.readBytes(),
+                    m.writeBytes(), 0, 0, m.readOps(), 0, 0));
+        } catch (VolumeException e) {
+            return Future.failedFuture(e);
+        }
+    }
+
+    @Override
+    public BlockVolume open(String name) {
+        Entry e = volumes.get(name);
+        return e == null ? null : e.volume();
+    }
+
+    @Override
+    public List<String> names() {
+        return volumes.keySet().stream().sorted().toList();
+    }
+}

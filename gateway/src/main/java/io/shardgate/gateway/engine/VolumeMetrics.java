@@ -1,0 +1,68 @@
+package io.shardgate.gateway.engine;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The meters of one volume, resolved once so the I/O path records without lookups or allocation:
+ * {@code shardgate_volume_ops_total{volume,op}}, {@code shardgate_volume_bytes_total{volume,op}},
+ * {@code shardgate_volume_latency_seconds{volume,op}} (histogram), {@code shardgate_volume_errors_total}.
+ */
+public final class VolumeMetrics {
+    private final Counter readOps;
+    private final Counter writeOps;
+    private final Counter readBytes;
+    private final Counter writeBytes;
+    private final Counter errors;
+    private final Timer readLatency;
+    private final Timer writeLatency;
+
+    public VolumeMetrics(MeterRegistry registry, String volume) {
+        readOps = Counter.builder("shardgate.volume.ops").tag("volume", volume).tag("op", "read").register(registry);
+        writeOps = Counter.builder("shardgate.volume.ops").tag("volume", volume).tag("op", "write").register(registry);
+        readBytes = Counter.builder("shardgate.volume.bytes").baseUnit("bytes").tag("volume", volume).tag("op", "read")
+                .register(registry);
+        writeBytes = Counter.builder("shardgate.volume.bytes").baseUnit("bytes").tag("volume", volume)
+                .tag("op", "write").register(registry);
+        errors = Counter.builder("shardgate.volume.errors").tag("volume", volume).register(registry);
+        readLatency = Timer.builder("shardgate.volume.latency").tag("volume", volume).tag("op", "read")
+                .publishPercentileHistogram().register(registry);
+        writeLatency = Timer.builder("shardgate.volume.latency").tag("volume", volume).tag("op", "write")
+                .publishPercentileHistogram().register(registry);
+    }
+
+    void read(long bytes, long nanos) {
+        readOps.increment();
+        readBytes.increment(bytes);
+        readLatency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    void write(long bytes, long nanos) {
+        writeOps.increment();
+        writeBytes.increment(bytes);
+        writeLatency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    void error() {
+        errors.increment();
+    }
+
+    long readOps() {
+        return (long) readOps.count();
+    }
+
+    long writeOps() {
+        return (long) writeOps.count();
+    }
+
+    long readBytes() {
+        return (long) readBytes.count();
+    }
+
+    long writeBytes() {
+        return (long) writeBytes.count();
+    }
+}

@@ -1,0 +1,127 @@
+package io.shardgate.gateway.server;
+
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.shardgate.core.plan.SpreadingPlanner;
+import io.shardgate.core.topology.Server;
+import io.shardgate.core.topology.ServerCapacity;
+import io.shardgate.gateway.engine.LocalVolumeManager;
+import io.shardgate.gateway.nbd.NbdServer;
+import io.shardgate.gateway.nbd.NbdServerOptions;
+import io.shardgate.gateway.rest.RestApi;
+import io.shardgate.gateway.rest.TokenValidator;
+import io.shardgate.gateway.store.LocalDirectoryStore;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The single-node gateway ({@code serve --embedded}): a local-directory durable store under the data directory,
+ * one server owning every shard, NBD and REST front ends. {@link #start} blocks until both listen.
+ */
+public final class EmbeddedGateway implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedGateway.class);
+
+    private final EmbeddedOptions options;
+    private Vertx vertx;
+    private WorkerExecutor storePool;
+    private LocalDirectoryStore store;
+    private LocalVolumeManager volumes;
+    private NbdServer nbd;
+    private HttpServer http;
+    private String token;
+
+    public EmbeddedGateway(EmbeddedOptions options) {
+        this.options = options;
+    }
+
+    public EmbeddedGateway start() throws Exception {
+        Files.createDirectories(options.dataDir());
+        token = loadOrCreateToken(options.dataDir().resolve("admin.token"));
+        vertx = Vertx.vertx();
+        storePool = vertx.createSharedWorkerExecutor("store-io", options.storeThreads(), 60, TimeUnit.SECONDS);
+        store = new LocalDirectoryStore(options.dataDir().resolve("store"), options.chunkSize());
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        Server self = new Server(options.serverId(), options.region(), options.spine(),
+                new ServerCapacity(options.iops(), options.bandwidthMBps(), 0, 0));
+        volumes = LocalVolumeManager.open(self, store, storePool, new SpreadingPlanner(), registry);
+        nbd = new NbdServer(vertx, volumes, new NbdServerOptions().setHost(options.host()).setPort(options.nbdPort()));
+        int nbdPort = nbd.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        RestApi api = new RestApi(volumes, volumes, TokenValidator.staticSecret(token), registry);
+        http = vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setPort(options.restPort()))
+                .requestHandler(api.router(vertx));
+        http.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        LOG.info("ShardGate embedded gateway {} started: {} volume(s) in {}; NBD on {}:{}, REST on http://{}:{}",
+                options.serverId(), volumes.names().size(), options.dataDir().toAbsolutePath(), options.host(),
+                nbdPort, options.host(), http.actualPort());
+        LOG.info("admin token in {}; try: java -jar gateway.jar volume create --name vol1 --size 1G --iops 1000"
+                + " --url http://{}:{} && nbdinfo nbd://{}:{}/vol1", options.dataDir().resolve("admin.token"),
+                options.host(), http.actualPort(), options.host(), nbdPort);
+        return this;
+    }
+
+    public int nbdPort() {
+        return nbd.port();
+    }
+
+    public int restPort() {
+        return http.actualPort();
+    }
+
+    public String token() {
+        return token;
+    }
+
+    static String loadOrCreateToken(Path file) throws IOException {
+        if (Files.exists(file)) {
+            String t = Files.readString(file).trim();
+            if (t.length() < 16) {
+                throw new IOException(file + " holds a token shorter than 16 characters: delete it to get a new one");
+            }
+            return t;
+        }
+        byte[] random = new byte[24];
+        new SecureRandom().nextBytes(random);
+        String t = HexFormat.of().formatHex(random);
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(tmp, t + "\n");
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        LOG.info("generated a new admin token in {}", file);
+        return t;
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (http != null) {
+            http.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+        if (nbd != null) {
+            nbd.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+        if (storePool != null) {
+            storePool.close();
+        }
+        if (vertx != null) {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+        if (store != null) {
+            store.close();
+        }
+        LOG.info("ShardGate embedded gateway {} stopped", options.serverId());
+    }
+}

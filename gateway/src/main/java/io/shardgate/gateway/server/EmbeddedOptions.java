@@ -1,0 +1,44 @@
+package io.shardgate.gateway.server;
+
+import java.nio.file.Path;
+
+/**
+ * Settings of a single-node gateway, validated at construction; each error names its flag.
+ *
+ * @param dataDir       where the local-directory store, the admin token and traces live
+ * @param host          address the NBD and REST servers bind (127.0.0.1 by default)
+ * @param nbdPort       NBD port (10809), 0 for any free port
+ * @param restPort      REST port (8080), 0 for any free port
+ * @param serverId      this server's id in shard maps
+ * @param region        region name
+ * @param spine         spine name
+ * @param iops          advertised IOPS capacity, what the planner may reserve
+ * @param bandwidthMBps advertised network bandwidth, MB/s
+ * @param chunkSize     chunk size in bytes (power of two, 64 KiB to 64 MiB)
+ * @param storeThreads  size of the bounded {@code store-io} worker pool
+ */
+public record EmbeddedOptions(Path dataDir, String host, int nbdPort, int restPort, String serverId, String region,
+                              String spine, long iops, double bandwidthMBps, int chunkSize, int storeThreads) {
+
+    public EmbeddedOptions {
+        require(dataDir != null, "--data-dir", "is required");
+        require(host != null && !host.isBlank(), "--host", "is required");
+        require(nbdPort >= 0 && nbdPort <= 65535, "--nbd-port", "must be 0-65535, was " + nbdPort);
+        require(restPort >= 0 && restPort <= 65535, "--rest-port", "must be 0-65535, was " + restPort);
+        require(serverId != null && serverId.matches("[A-Za-z0-9._-]{1,64}"), "--server-id",
+                "must be 1-64 characters of [A-Za-z0-9._-], was " + serverId);
+        require(region != null && !region.isBlank(), "--region", "is required");
+        require(spine != null && !spine.isBlank(), "--spine", "is required");
+        require(iops > 0, "--iops", "must be > 0, was " + iops);
+        require(bandwidthMBps > 0, "--bandwidth-mbps", "must be > 0, was " + bandwidthMBps);
+        require(Integer.bitCount(chunkSize) == 1 && chunkSize >= (64 << 10) && chunkSize <= (64 << 20), "--chunk-size",
+                "must be a power of two from 64K to 64M, was " + chunkSize);
+        require(storeThreads >= 1 && storeThreads <= 256, "--store-threads", "must be 1-256, was " + storeThreads);
+    }
+
+    private static void require(boolean ok, String flag, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(flag + " " + message);
+        }
+    }
+}
