@@ -1,5 +1,6 @@
 package io.shardgate.gateway.nbd;
 
+import io.shardgate.gateway.testing.ClientTools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shardgate.gateway.io.MemoryBlockVolume;

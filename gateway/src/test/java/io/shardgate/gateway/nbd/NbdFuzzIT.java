@@ -1,5 +1,6 @@
 package io.shardgate.gateway.nbd;
 
+import io.shardgate.gateway.testing.ClientTools;
 import io.shardgate.gateway.io.MemoryBlockVolume;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.AfterAll;

@@ -1,4 +1,4 @@
-package io.shardgate.gateway.nbd;
+package io.shardgate.gateway.testing;
 
 import java.io.File;
 import java.io.IOException;
@@ -11,29 +11,32 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-/** Runs the real NBD client tools (qemu, libnbd, fio) with a time limit; a missing tool fails the test. */
-final class ClientTools {
+/**
+ * Runs real client tools nobody here wrote (qemu, libnbd, fio, libiscsi) with a time limit; a missing tool fails the
+ * test with the Debian package to install, it never skips.
+ */
+public final class ClientTools {
     private ClientTools() {
     }
 
     /** What a finished tool left. */
-    record Result(int exit, String stdout, String stderr) {
-        String all() {
+    public record Result(int exit, String stdout, String stderr) {
+        public String all() {
             return stdout + stderr;
         }
     }
 
     /** Fails with the Debian package to install when {@code exe} is not on the PATH. */
-    static void require(String exe, String debianPackage) {
+    public static void require(String exe, String debianPackage) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             if (Files.isExecutable(Path.of(dir, exe))) {
                 return;
             }
         }
-        fail("NBD client tool '" + exe + "' not found on PATH: install the Debian package " + debianPackage);
+        fail("client tool '" + exe + "' not found on PATH: install the Debian package " + debianPackage);
     }
 
-    static Result run(Duration timeout, String... command) throws IOException, InterruptedException {
+    public static Result run(Duration timeout, String... command) throws IOException, InterruptedException {
         Path out = Files.createTempFile("nbd-tool", ".out");
         Path err = Files.createTempFile("nbd-tool", ".err");
         try {
@@ -53,7 +56,7 @@ final class ClientTools {
     }
 
     /** Runs and fails the test unless the tool exits with 0. */
-    static Result runOk(Duration timeout, String... command) throws IOException, InterruptedException {
+    public static Result runOk(Duration timeout, String... command) throws IOException, InterruptedException {
         Result r = run(timeout, command);
         if (r.exit() != 0) {
             fail(String.join(" ", command) + " exited with " + r.exit() + "\nstdout: " + r.stdout() + "\nstderr: "
