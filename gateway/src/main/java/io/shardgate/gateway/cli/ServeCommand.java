@@ -12,8 +12,9 @@ import java.util.concurrent.CountDownLatch;
 /** {@code gateway.jar serve}: runs one gateway server in the foreground until SIGTERM or Ctrl-C. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Runs a gateway server in the foreground (Ctrl-C or SIGTERM stops it cleanly).",
-                "--embedded: the single-node default, a local-directory store under --data-dir, NBD on 10809 and"
-                        + " REST on 8080; the admin token is written to DATA_DIR/admin.token."})
+                "--embedded: a single-node gateway, NBD on 10809 and REST on 8080; the admin token is written to"
+                        + " DATA_DIR/admin.token. Data lives in a local directory under --data-dir (the default) or in"
+                        + " Ceph RADOS (--store rados --ceph-conf FILE)."})
 public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--embedded", description = "single-node gateway with a local-directory durable store")
     boolean embedded;
@@ -38,6 +39,15 @@ public final class ServeCommand implements Callable<Integer> {
     double bandwidthMBps;
     @Option(names = "--chunk-size", defaultValue = "4M", description = "chunk size (default ${DEFAULT-VALUE})")
     String chunkSize;
+    @Option(names = "--store", defaultValue = "local",
+            description = "durable store: local (a directory under --data-dir) or rados (default ${DEFAULT-VALUE})")
+    String storeKind;
+    @Option(names = "--ceph-conf", description = "ceph.conf of the cluster (with --store rados)")
+    Path cephConf;
+    @Option(names = "--ceph-client", defaultValue = "admin", description = "cephx client id (default ${DEFAULT-VALUE})")
+    String cephClient;
+    @Option(names = "--ceph-pool", defaultValue = "shardgate", description = "RADOS pool (default ${DEFAULT-VALUE})")
+    String cephPool;
     @Option(names = "--store-threads", defaultValue = "16",
             description = "bounded worker pool for durable-store calls (default ${DEFAULT-VALUE})")
     int storeThreads;
@@ -55,8 +65,13 @@ public final class ServeCommand implements Callable<Integer> {
             if (chunk > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("--chunk-size is too large");
             }
+            EmbeddedOptions.Rados rados = switch (storeKind) {
+                case "local" -> null;
+                case "rados" -> new EmbeddedOptions.Rados(cephConf, cephClient, cephPool);
+                default -> throw new IllegalArgumentException("--store must be local or rados, was " + storeKind);
+            };
             options = new EmbeddedOptions(dataDir, host, nbdPort, restPort, serverId, region, spine, iops,
-                    bandwidthMBps, (int) chunk, storeThreads);
+                    bandwidthMBps, (int) chunk, storeThreads, rados);
         } catch (IllegalArgumentException e) {
             System.err.println("serve: " + e.getMessage());
             return 2;

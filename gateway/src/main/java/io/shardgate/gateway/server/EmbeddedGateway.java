@@ -11,7 +11,9 @@ import io.shardgate.gateway.nbd.NbdServer;
 import io.shardgate.gateway.nbd.NbdServerOptions;
 import io.shardgate.gateway.rest.RestApi;
 import io.shardgate.gateway.rest.TokenValidator;
+import io.shardgate.gateway.store.DurableStore;
 import io.shardgate.gateway.store.LocalDirectoryStore;
+import io.shardgate.gateway.store.RadosStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
@@ -37,7 +39,7 @@ public final class EmbeddedGateway implements AutoCloseable {
     private final EmbeddedOptions options;
     private Vertx vertx;
     private WorkerExecutor storePool;
-    private LocalDirectoryStore store;
+    private DurableStore store;
     private LocalVolumeManager volumes;
     private NbdServer nbd;
     private HttpServer http;
@@ -52,7 +54,10 @@ public final class EmbeddedGateway implements AutoCloseable {
         token = loadOrCreateToken(options.dataDir().resolve("admin.token"));
         vertx = Vertx.vertx();
         storePool = vertx.createSharedWorkerExecutor("store-io", options.storeThreads(), 60, TimeUnit.SECONDS);
-        store = new LocalDirectoryStore(options.dataDir().resolve("store"), options.chunkSize());
+        store = options.rados() == null
+                ? new LocalDirectoryStore(options.dataDir().resolve("store"), options.chunkSize())
+                : new RadosStore(options.rados().conf().toFile(), options.rados().client(), options.rados().pool(),
+                        options.chunkSize());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         Server self = new Server(options.serverId(), options.region(), options.spine(),
@@ -64,9 +69,11 @@ public final class EmbeddedGateway implements AutoCloseable {
         http = vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setPort(options.restPort()))
                 .requestHandler(api.router(vertx));
         http.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        LOG.info("ShardGate embedded gateway {} started: {} volume(s) in {}; NBD on {}:{}, REST on http://{}:{}",
-                options.serverId(), volumes.names().size(), options.dataDir().toAbsolutePath(), options.host(),
-                nbdPort, options.host(), http.actualPort());
+        LOG.info("ShardGate gateway {} started: {} volume(s) in {}; NBD on {}:{}, REST on http://{}:{}",
+                options.serverId(), volumes.names().size(), options.rados() == null
+                        ? "local directory " + options.dataDir().toAbsolutePath().resolve("store")
+                        : "RADOS pool " + options.rados().pool() + " (" + options.rados().conf() + ")",
+                options.host(), nbdPort, options.host(), http.actualPort());
         LOG.info("admin token in {}; try: java -jar gateway.jar volume create --name vol1 --size 1G --iops 1000"
                 + " --url http://{}:{} && nbdinfo nbd://{}:{}/vol1", options.dataDir().resolve("admin.token"),
                 options.host(), http.actualPort(), options.host(), nbdPort);

@@ -16,9 +16,26 @@ import java.nio.file.Path;
  * @param bandwidthMBps advertised network bandwidth, MB/s
  * @param chunkSize     chunk size in bytes (power of two, 64 KiB to 64 MiB)
  * @param storeThreads  size of the bounded {@code store-io} worker pool
+ * @param rados         the Ceph cluster holding the data, or null for the local-directory store under dataDir
  */
 public record EmbeddedOptions(Path dataDir, String host, int nbdPort, int restPort, String serverId, String region,
-                              String spine, long iops, double bandwidthMBps, int chunkSize, int storeThreads) {
+                              String spine, long iops, double bandwidthMBps, int chunkSize, int storeThreads,
+                              Rados rados) {
+
+    /**
+     * Where the data lives in Ceph.
+     *
+     * @param conf   ceph.conf
+     * @param client cephx client id (without {@code client.})
+     * @param pool   RADOS pool
+     */
+    public record Rados(Path conf, String client, String pool) {
+        public Rados {
+            require(conf != null, "--ceph-conf", "is required with --store rados");
+            require(client != null && !client.isBlank(), "--ceph-client", "is required");
+            require(pool != null && !pool.isBlank(), "--ceph-pool", "is required");
+        }
+    }
 
     public EmbeddedOptions {
         require(dataDir != null, "--data-dir", "is required");
