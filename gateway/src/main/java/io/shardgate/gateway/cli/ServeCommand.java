@@ -48,6 +48,9 @@ public final class ServeCommand implements Callable<Integer> {
     String cephClient;
     @Option(names = "--ceph-pool", defaultValue = "shardgate", description = "RADOS pool (default ${DEFAULT-VALUE})")
     String cephPool;
+    @Option(names = "--ram-tier", defaultValue = "256M",
+            description = "off-heap RAM tier in front of the store, 0 for none (default ${DEFAULT-VALUE})")
+    String ramTier;
     @Option(names = "--store-threads", defaultValue = "16",
             description = "bounded worker pool for durable-store calls (default ${DEFAULT-VALUE})")
     int storeThreads;
@@ -71,7 +74,7 @@ public final class ServeCommand implements Callable<Integer> {
                 default -> throw new IllegalArgumentException("--store must be local or rados, was " + storeKind);
             };
             options = new EmbeddedOptions(dataDir, host, nbdPort, restPort, serverId, region, spine, iops,
-                    bandwidthMBps, (int) chunk, storeThreads, rados);
+                    bandwidthMBps, (int) chunk, storeThreads, ramTier.equals("0") ? 0 : Sizes.parse(ramTier), rados);
         } catch (IllegalArgumentException e) {
             System.err.println("serve: " + e.getMessage());
             return 2;

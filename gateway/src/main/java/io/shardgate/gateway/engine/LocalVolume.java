@@ -4,6 +4,7 @@ import io.shardgate.core.map.ShardMap;
 import io.shardgate.gateway.io.BlockVolume;
 import io.shardgate.gateway.io.VolumeIoException;
 import io.shardgate.gateway.store.DurableStore;
+import io.shardgate.gateway.tier.CacheTier;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.WorkerExecutor;
@@ -12,6 +13,8 @@ import io.vertx.core.buffer.Buffer;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Supplier;
 
 /**
@@ -19,6 +22,14 @@ import java.util.function.Supplier;
  * durable store on the bounded {@code store-io} worker pool (never on the event loop). Writes are durable when
  * their future completes (write-through), so {@link #flush} has nothing left to do. Each piece checks that this
  * server owns the piece's shard at the current map version (rule 2).
+ *
+ * <p>With a RAM tier, a block-aligned read whose blocks are all in the tier completes on the caller's event loop
+ * without touching the store; other reads go to the store and then fill the tier with their whole blocks. Writes
+ * invalidate the tier (write-invalidate keeps the tier from ever holding a block newer or older than the store).
+ * A fill must never put back data older than a write that overtook the read (rule 4): every write marks its blocks'
+ * stripes with a fresh sequence number before it invalidates them, at its start and again when the store has it,
+ * and a fill stores a block only if no mark on its stripe is newer than the read's start, checked atomically with
+ * the tier's invalidation.
  */
 public final class LocalVolume implements BlockVolume {
     private final String name;
@@ -27,20 +38,85 @@ public final class LocalVolume implements BlockVolume {
     private final DurableStore store;
     private final WorkerExecutor pool;
     private final VolumeMetrics metrics;
+    private final CacheTier ram;
+    private final long volumeKey;
+    private final AtomicLong sequence = new AtomicLong();
+    private final AtomicLongArray stripeMarks = new AtomicLongArray(STRIPES);
+    private static final int STRIPES = 4096;
+    private static final int BLOCK = 4096;
+    /** Ranges larger than this invalidate the whole volume's tier blocks rather than block by block. */
+    private static final long INVALIDATE_ALL_ABOVE = 64L << 20;
 
     /**
      * @param map          the current shard map (read on every request; changes with extend)
      * @param localServer  this server's id: every piece must belong to a shard it owns
      * @param pool         the bounded worker pool for store calls
+     * @param ram          the RAM tier, or null for none
+     * @param volumeKey    this volume's key in the tier (unique per live volume)
      */
     public LocalVolume(String name, Supplier<ShardMap> map, String localServer, DurableStore store,
-                       WorkerExecutor pool, VolumeMetrics metrics) {
+                       WorkerExecutor pool, VolumeMetrics metrics, CacheTier ram, long volumeKey) {
         this.name = name;
         this.map = map;
         this.localServer = localServer;
         this.store = store;
         this.pool = pool;
         this.metrics = metrics;
+        this.ram = ram;
+        this.volumeKey = volumeKey;
+    }
+
+    private static int stripe(long block) {
+        return (int) (block ^ (block >>> 12)) & (STRIPES - 1);
+    }
+
+    /** Marks the blocks of a range as written at a fresh sequence number, then drops them from the tier. */
+    private void markAndInvalidate(long offset, long length) {
+        if (ram == null || length <= 0) {
+            return;
+        }
+        long mark = sequence.incrementAndGet();
+        long first = offset / BLOCK;
+        long last = (offset + length - 1) / BLOCK;
+        if (length > INVALIDATE_ALL_ABOVE) {
+            for (int i = 0; i < STRIPES; i++) {
+                stripeMarks.accumulateAndGet(i, mark, Math::max);
+            }
+            ram.invalidateVolume(volumeKey);
+            return;
+        }
+        for (long b = first; b <= last; b++) {
+            stripeMarks.accumulateAndGet(stripe(b), mark, Math::max);
+            ram.invalidate(volumeKey, b);
+        }
+    }
+
+    /** Serves a block-aligned read from the RAM tier alone, or returns null when any block is missing. */
+    private Buffer readFromRam(long offset, int length) {
+        if (ram == null || offset % BLOCK != 0 || length % BLOCK != 0 || length == 0) {
+            return null;
+        }
+        byte[] out = new byte[length];
+        ByteBuffer dst = ByteBuffer.wrap(out);
+        for (long b = offset / BLOCK; dst.hasRemaining(); b++) {
+            if (!ram.read(volumeKey, b, dst)) {
+                metrics.ramMiss();
+                return null;
+            }
+        }
+        metrics.ramHit(length / BLOCK);
+        return Buffer.buffer(out);
+    }
+
+    /** Puts the whole blocks of a completed store read into the tier unless a write overtook the read. */
+    private void fill(long offset, byte[] data, long readStartedAt) {
+        long firstFull = (offset + BLOCK - 1) / BLOCK;
+        long endFull = (offset + data.length) / BLOCK;
+        for (long b = firstFull; b < endFull; b++) {
+            int stripe = stripe(b);
+            ram.fillIf(volumeKey, b, ByteBuffer.wrap(data, (int) (b * BLOCK - offset), BLOCK),
+                    () -> stripeMarks.get(stripe) <= readStartedAt);
+        }
     }
 
     @Override
@@ -119,12 +195,23 @@ public final class LocalVolume implements BlockVolume {
     @Override
     public Future<Buffer> read(long offset, int length) {
         long t0 = System.nanoTime();
+        if (offset >= 0 && length >= 0 && offset + length <= sizeBytes()) {
+            Buffer hit = readFromRam(offset, length);
+            if (hit != null) {
+                metrics.read(length, System.nanoTime() - t0);
+                return Future.succeededFuture(hit);
+            }
+        }
+        long readStartedAt = sequence.get();
         byte[] out = new byte[Math.max(0, length)];
         Promise<Buffer> p = Promise.promise();
         forEachPiece(offset, length, (chunk, inChunk, bufOff, n) ->
                 store.read(name, chunk, inChunk, ByteBuffer.wrap(out, bufOff, n)))
                 .onComplete(ar -> {
                     if (ar.succeeded()) {
+                        if (ram != null) {
+                            fill(offset, out, readStartedAt);
+                        }
                         metrics.read(length, System.nanoTime() - t0);
                         p.complete(Buffer.buffer(out));
                     } else {
@@ -139,9 +226,11 @@ public final class LocalVolume implements BlockVolume {
     public Future<Void> write(long offset, Buffer data, boolean fua) {
         long t0 = System.nanoTime();
         int length = data.length();
+        markAndInvalidate(offset, length);
         return forEachPiece(offset, length, (chunk, inChunk, bufOff, n) ->
                 store.write(name, chunk, inChunk, ByteBuffer.wrap(data.getBytes(bufOff, bufOff + n))))
                 .onComplete(ar -> {
+                    markAndInvalidate(offset, length); // the store has it (or failed): drop any fill that raced
                     if (ar.succeeded()) {
                         metrics.write(length, System.nanoTime() - t0);
                     } else {
@@ -157,12 +246,21 @@ public final class LocalVolume implements BlockVolume {
 
     @Override
     public Future<Void> trim(long offset, long length) {
-        return forEachPiece(offset, length, (chunk, inChunk, bufOff, n) -> store.discard(name, chunk, inChunk, n));
+        markAndInvalidate(offset, length);
+        return forEachPiece(offset, length, (chunk, inChunk, bufOff, n) -> store.discard(name, chunk, inChunk, n))
+                .onComplete(ar -> markAndInvalidate(offset, length));
     }
 
     @Override
     public Future<Void> writeZeroes(long offset, long length, boolean fua) {
         return trim(offset, length); // discarded ranges read as zeroes, durably
+    }
+
+    /** Frees this volume's blocks in the tier (the volume is being deleted). */
+    void dropCachedBlocks() {
+        if (ram != null) {
+            ram.invalidateVolume(volumeKey);
+        }
     }
 
     VolumeMetrics metrics() {

@@ -11,6 +11,7 @@ import io.shardgate.core.topology.Topology;
 import io.shardgate.gateway.io.BlockVolume;
 import io.shardgate.gateway.io.VolumeResolver;
 import io.shardgate.gateway.store.DurableStore;
+import io.shardgate.gateway.tier.CacheTier;
 import io.shardgate.gateway.volume.ClusterView;
 import io.shardgate.gateway.volume.CreateVolumeRequest;
 import io.shardgate.gateway.volume.ServerStatus;
@@ -50,12 +51,15 @@ public final class LocalVolumeManager implements VolumeManager, ClusterView, Vol
     private final WorkerExecutor pool;
     private final ShardPlanner planner;
     private final MeterRegistry registry;
+    private final CacheTier ram;
+    private final java.util.concurrent.atomic.AtomicLong nextVolumeKey = new java.util.concurrent.atomic.AtomicLong();
     private final Map<String, Entry> volumes = new ConcurrentHashMap<>();
     private final long startNanos = System.nanoTime();
     private Topology topology;
 
     private LocalVolumeManager(Server server, DurableStore store, WorkerExecutor pool, ShardPlanner planner,
-                               MeterRegistry registry) {
+                               MeterRegistry registry, CacheTier ram) {
+        this.ram = ram;
         this.server = server;
         this.store = store;
         this.pool = pool;
@@ -64,10 +68,14 @@ public final class LocalVolumeManager implements VolumeManager, ClusterView, Vol
         this.topology = Topology.of(List.of(server));
     }
 
-    /** Loads every persisted volume; blocking (call at start, off the event loop). */
+    /**
+     * Loads every persisted volume; blocking (call at start, off the event loop).
+     *
+     * @param ram the RAM tier shared by the volumes, or null for none
+     */
     public static LocalVolumeManager open(Server server, DurableStore store, WorkerExecutor pool, ShardPlanner planner,
-                                          MeterRegistry registry) throws IOException {
-        LocalVolumeManager m = new LocalVolumeManager(server, store, pool, planner, registry);
+                                          MeterRegistry registry, CacheTier ram) throws IOException {
+        LocalVolumeManager m = new LocalVolumeManager(server, store, pool, planner, registry, ram);
         for (String key : store.listMeta(VOLUMES)) {
             MapCodec.VolumeRecord r = MapCodec.decodeRecord(store.getMeta(key).orElseThrow());
             byte[] mapBytes = store.getMeta(MAPS + r.name()).orElseThrow(() ->
@@ -79,8 +87,9 @@ public final class LocalVolumeManager implements VolumeManager, ClusterView, Vol
 
     private Entry add(MapCodec.VolumeRecord r, ShardMap map) {
         AtomicReference<ShardMap> ref = new AtomicReference<>(map);
+        // a fresh tier key per live volume: a deleted volume's blocks can never be read by a new one of that name
         Entry e = new Entry(r, ref, new LocalVolume(r.name(), ref::get, server.id(), store, pool,
-                new VolumeMetrics(registry, r.name())));
+                new VolumeMetrics(registry, r.name()), ram, nextVolumeKey.incrementAndGet()));
         volumes.put(r.name(), e);
         topology = topology.reserve(reservations(r));
         return e;
@@ -175,6 +184,7 @@ public final class LocalVolumeManager implements VolumeManager, ClusterView, Vol
             store.deleteMeta(MAPS + name);
             store.deleteVolume(name);
             volumes.remove(name);
+            e.volume().dropCachedBlocks();
             topology = topology.release(reservations(e.record()));
             return null;
         });
@@ -210,7 +220,7 @@ public final class LocalVolumeManager implements VolumeManager, ClusterView, Vol
         try {
             VolumeMetrics m = entry(volume).volume().metrics();
             return Future.succeededFuture(new VolumeStats(volume, m.readOps(), m.writeOps(), m.readBytes(),
-                    m.writeBytes(), 0, 0, m.readOps(), 0, 0));
+                    m.writeBytes(), m.ramHits(), 0, m.ramMisses(), 0, 0));
         } catch (VolumeException e) {
             return Future.failedFuture(e);
         }

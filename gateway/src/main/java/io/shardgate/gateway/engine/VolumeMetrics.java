@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The meters of one volume, resolved once so the I/O path records without lookups or allocation:
  * {@code shardgate_volume_ops_total{volume,op}}, {@code shardgate_volume_bytes_total{volume,op}},
- * {@code shardgate_volume_latency_seconds{volume,op}} (histogram), {@code shardgate_volume_errors_total}.
+ * {@code shardgate_volume_latency_seconds{volume,op}} (histogram), {@code shardgate_volume_errors_total},
+ * {@code shardgate_tier_hits_total{volume,tier}} (blocks) and {@code shardgate_tier_misses_total{volume,tier}}.
  */
 public final class VolumeMetrics {
     private final Counter readOps;
@@ -19,6 +20,8 @@ public final class VolumeMetrics {
     private final Counter errors;
     private final Timer readLatency;
     private final Timer writeLatency;
+    private final Counter ramHits;
+    private final Counter ramMisses;
 
     public VolumeMetrics(MeterRegistry registry, String volume) {
         readOps = Counter.builder("shardgate.volume.ops").tag("volume", volume).tag("op", "read").register(registry);
@@ -32,6 +35,26 @@ public final class VolumeMetrics {
                 .publishPercentileHistogram().register(registry);
         writeLatency = Timer.builder("shardgate.volume.latency").tag("volume", volume).tag("op", "write")
                 .publishPercentileHistogram().register(registry);
+        ramHits = Counter.builder("shardgate.tier.hits").description("blocks read from a tier").tag("volume", volume)
+                .tag("tier", "ram").register(registry);
+        ramMisses = Counter.builder("shardgate.tier.misses").description("reads that missed a tier")
+                .tag("volume", volume).tag("tier", "ram").register(registry);
+    }
+
+    void ramHit(int blocks) {
+        ramHits.increment(blocks);
+    }
+
+    void ramMiss() {
+        ramMisses.increment();
+    }
+
+    long ramHits() {
+        return (long) ramHits.count();
+    }
+
+    long ramMisses() {
+        return (long) ramMisses.count();
     }
 
     void read(long bytes, long nanos) {

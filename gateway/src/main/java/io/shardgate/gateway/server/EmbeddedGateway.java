@@ -14,6 +14,7 @@ import io.shardgate.gateway.rest.TokenValidator;
 import io.shardgate.gateway.store.DurableStore;
 import io.shardgate.gateway.store.LocalDirectoryStore;
 import io.shardgate.gateway.store.RadosStore;
+import io.shardgate.gateway.tier.RamTier;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
@@ -40,6 +41,7 @@ public final class EmbeddedGateway implements AutoCloseable {
     private Vertx vertx;
     private WorkerExecutor storePool;
     private DurableStore store;
+    private RamTier ram;
     private LocalVolumeManager volumes;
     private NbdServer nbd;
     private HttpServer http;
@@ -62,7 +64,8 @@ public final class EmbeddedGateway implements AutoCloseable {
         new JvmMemoryMetrics().bindTo(registry);
         Server self = new Server(options.serverId(), options.region(), options.spine(),
                 new ServerCapacity(options.iops(), options.bandwidthMBps(), 0, 0));
-        volumes = LocalVolumeManager.open(self, store, storePool, new SpreadingPlanner(), registry);
+        ram = options.ramTierBytes() == 0 ? null : new RamTier(options.ramTierBytes(), 16);
+        volumes = LocalVolumeManager.open(self, store, storePool, new SpreadingPlanner(), registry, ram);
         nbd = new NbdServer(vertx, volumes, new NbdServerOptions().setHost(options.host()).setPort(options.nbdPort()));
         int nbdPort = nbd.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         RestApi api = new RestApi(volumes, volumes, TokenValidator.staticSecret(token), registry);
@@ -128,6 +131,9 @@ public final class EmbeddedGateway implements AutoCloseable {
         }
         if (store != null) {
             store.close();
+        }
+        if (ram != null) {
+            ram.close();
         }
         LOG.info("ShardGate embedded gateway {} stopped", options.serverId());
     }

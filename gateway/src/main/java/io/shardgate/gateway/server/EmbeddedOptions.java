@@ -16,11 +16,12 @@ import java.nio.file.Path;
  * @param bandwidthMBps advertised network bandwidth, MB/s
  * @param chunkSize     chunk size in bytes (power of two, 64 KiB to 64 MiB)
  * @param storeThreads  size of the bounded {@code store-io} worker pool
+ * @param ramTierBytes  off-heap RAM tier size in bytes; 0 for none
  * @param rados         the Ceph cluster holding the data, or null for the local-directory store under dataDir
  */
 public record EmbeddedOptions(Path dataDir, String host, int nbdPort, int restPort, String serverId, String region,
                               String spine, long iops, double bandwidthMBps, int chunkSize, int storeThreads,
-                              Rados rados) {
+                              long ramTierBytes, Rados rados) {
 
     /**
      * Where the data lives in Ceph.
@@ -51,6 +52,8 @@ public record EmbeddedOptions(Path dataDir, String host, int nbdPort, int restPo
         require(Integer.bitCount(chunkSize) == 1 && chunkSize >= (64 << 10) && chunkSize <= (64 << 20), "--chunk-size",
                 "must be a power of two from 64K to 64M, was " + chunkSize);
         require(storeThreads >= 1 && storeThreads <= 256, "--store-threads", "must be 1-256, was " + storeThreads);
+        require(ramTierBytes == 0 || ramTierBytes >= (1 << 20), "--ram-tier", "must be 0 (none) or at least 1M, was "
+                + ramTierBytes);
     }
 
     private static void require(boolean ok, String flag, String message) {

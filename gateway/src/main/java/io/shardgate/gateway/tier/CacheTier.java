@@ -32,6 +32,15 @@ public interface CacheTier extends AutoCloseable {
 
     void invalidate(long volumeKey, long block);
 
+    /**
+     * Fills a block read from the durable store, unless {@code stillCurrent} says a write overtook the read: the
+     * check and the store happen atomically with respect to {@link #invalidate} of the same block, so a writer that
+     * marks its write before invalidating can never be overwritten by an older fill (architecture rule 4).
+     *
+     * @return whether the block was stored
+     */
+    boolean fillIf(long volumeKey, long block, ByteBuffer src, java.util.function.BooleanSupplier stillCurrent);
+
     /** Drops every block of the volume. */
     void invalidateVolume(long volumeKey);
 

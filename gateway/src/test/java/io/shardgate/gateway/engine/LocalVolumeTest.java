@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Random I/O across chunk and shard boundaries, checked against a reference byte array. */
 class LocalVolumeTest {
@@ -47,16 +48,22 @@ class LocalVolumeTest {
     }
 
     private LocalVolume volume(String owner) {
-        return new LocalVolume("v", () -> map, owner, store, pool, new VolumeMetrics(new SimpleMeterRegistry(), "v"));
+        return volume(owner, null);
+    }
+
+    private LocalVolume volume(String owner, io.shardgate.gateway.tier.CacheTier ram) {
+        return new LocalVolume("v", () -> map, owner, store, pool, new VolumeMetrics(new SimpleMeterRegistry(), "v"),
+                ram, 1);
     }
 
     private static <T> T await(Future<T> f) throws Exception {
         return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    @Test
-    void randomWritesAndReadsMatchAReference() throws Exception {
-        LocalVolume v = volume("me");
+    @org.junit.jupiter.params.ParameterizedTest(name = "RAM tier: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void randomWritesAndReadsMatchAReference(boolean withRam) throws Exception {
+        LocalVolume v = volume("me", withRam ? new io.shardgate.gateway.tier.RamTier(4 << 20, 4) : null);
         byte[] reference = new byte[SIZE];
         Random r = new Random(11);
         for (int round = 0; round < 20; round++) {
@@ -83,6 +90,38 @@ class LocalVolumeTest {
             assertArrayEquals(java.util.Arrays.copyOfRange(reference, off, off + len), got, "round " + round);
         }
         assertArrayEquals(reference, await(v.read(0, SIZE)).getBytes());
+    }
+
+    /**
+     * Reads that fill the tier race with writes to the same blocks; after every round the volume (served from the
+     * tier where it can) must read exactly what the store holds: a stale fill would show as a difference.
+     */
+    @Test
+    void fillsNeverLeaveTheTierOlderThanTheStore() throws Exception {
+        io.shardgate.gateway.tier.RamTier ram = new io.shardgate.gateway.tier.RamTier(4 << 20, 4);
+        LocalVolume v = volume("me", ram);
+        Random r = new Random(17);
+        int blocks = 8;
+        for (int round = 0; round < 150; round++) {
+            List<Future<?>> ops = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                long off = (long) r.nextInt(blocks) * 4096;
+                if (r.nextBoolean()) {
+                    byte[] data = new byte[4096];
+                    r.nextBytes(data);
+                    ops.add(v.write(off, Buffer.buffer(data), false));
+                } else {
+                    ops.add(v.read(off, 4096 * (1 + r.nextInt(2))));
+                }
+            }
+            await(Future.join(new ArrayList<>(ops.stream().map(f -> (Future<?>) f).toList())));
+            byte[] truth = new byte[blocks * 4096];
+            store.read("v", 0, 0, java.nio.ByteBuffer.wrap(truth));
+            assertArrayEquals(truth, await(v.read(0, blocks * 4096)).getBytes(), "round " + round);
+            // a second read is a tier hit now: it must agree as well
+            assertArrayEquals(truth, await(v.read(0, blocks * 4096)).getBytes(), "round " + round + " (from RAM)");
+        }
+        assertTrue(ram.usedBytes() > 0, "the tier was used");
     }
 
     @Test
