@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side fio benchmark of the gateway against the references the gateway issue names, in one run:
-#   hit path : 4 KiB randread QD32 and QD1 through our NBD front end, volume on the local-directory store with the
-#              data resident in memory (the OS page cache; our own RAM tier is not built yet), vs `nbdkit memory`;
+#   hit path : 4 KiB randread QD32 and QD1 through our NBD front end, the volume's blocks all in our RAM tier
+#              (sized to hold the volume, warmed by one sequential read), vs `nbdkit memory`;
 #   miss path: 4 KiB randread and randwrite QD32 through our NBD front end, volume in RADOS, vs fio's rbd engine
 #              (librbd) on an RBD image in the same throwaway Ceph cluster.
 # Writes DIR/gateway-bench.json and DIR/gateway-bench.md (IOPS, mean and p99 latency, ratios ours/reference).
@@ -58,7 +58,7 @@ CONF=$(tests/scripts/ceph-cluster.sh start "$WORK/ceph" | tail -1)
 
 start_gateway() { # name rest nbd extra-args...
   local name=$1 rest=$2 nbd=$3; shift 3
-  java -Xmx2g -jar "$JAR" serve --embedded --data-dir "$WORK/$name" --rest-port "$rest" --nbd-port "$nbd" "$@" \
+  java -Xmx2g -XX:MaxDirectMemorySize=3g -jar "$JAR" serve --embedded --data-dir "$WORK/$name" --rest-port "$rest" --nbd-port "$nbd" "$@" \
     > "$WORK/$name.log" 2>&1 &
   PIDS+=($!)
   wait_health "$rest"
@@ -69,7 +69,7 @@ start_gateway() { # name rest nbd extra-args...
 L_REST=$(free_port); L_NBD=$(free_port)
 R_REST=$(free_port); R_NBD=$(free_port)
 K_NBD=$(free_port)
-start_gateway local "$L_REST" "$L_NBD"
+start_gateway local "$L_REST" "$L_NBD" --ram-tier "$((SIZE_MIB + 256))M"
 start_gateway rados "$R_REST" "$R_NBD" --store rados --ceph-conf "$CONF"
 nbdkit -f -i 127.0.0.1 -p "$K_NBD" memory "${SIZE_MIB}M" > "$WORK/nbdkit.log" 2>&1 &
 PIDS+=($!)
@@ -96,6 +96,10 @@ for t in L R K; do
 done
 fio --name=fill --bs=1m --rw=write --iodepth=8 --size="${SIZE_MIB}M" --output-format=json \
   --output="$WORK/fill-rbd.json" "${RBD[@]}"
+
+echo "warming our RAM tier (one sequential read of the volume)..." >&2
+fio --name=warm --bs=1m --rw=read --iodepth=8 --size="${SIZE_MIB}M" --output-format=json \
+  --output="$WORK/warm.json" "${NBD_L[@]}"
 
 echo "measuring (${RUNTIME}s per run)..." >&2
 fio_run ours-hit-qd32 "$WORK/ours-hit-qd32.json" --rw=randread --iodepth=32 --size="${SIZE_MIB}M" "${NBD_L[@]}"
