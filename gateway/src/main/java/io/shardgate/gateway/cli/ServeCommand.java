@@ -51,15 +51,24 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--ram-tier", defaultValue = "256M",
             description = "off-heap RAM tier in front of the store, 0 for none (default ${DEFAULT-VALUE})")
     String ramTier;
+    @Option(names = "--hazelcast-port", description = "join a cluster: this member's Hazelcast port")
+    Integer hazelcastPort;
+    @Option(names = "--member", description = "host:port of a Hazelcast member to join (repeatable)")
+    java.util.List<String> members = new java.util.ArrayList<>();
+    @Option(names = "--cluster-name", defaultValue = "shardgate", description = "cluster name (default ${DEFAULT-VALUE})")
+    String clusterName;
+    @Option(names = "--internal-port", defaultValue = "0",
+            description = "port of the protocol between servers, 0 for any (default ${DEFAULT-VALUE})")
+    int internalPort;
     @Option(names = "--store-threads", defaultValue = "16",
             description = "bounded worker pool for durable-store calls (default ${DEFAULT-VALUE})")
     int storeThreads;
 
     @Override
     public Integer call() throws Exception {
-        if (!embedded) {
-            System.err.println("serve: only --embedded (single node) is built so far; the multi-server cluster mode"
-                    + " (Hazelcast, RADOS) is not yet available");
+        if (embedded == (hazelcastPort != null)) {
+            System.err.println("serve: give either --embedded (one server) or --hazelcast-port (a cluster member,"
+                    + " with --member for the others and a store they share: --store rados)");
             return 2;
         }
         EmbeddedOptions options;
@@ -73,8 +82,12 @@ public final class ServeCommand implements Callable<Integer> {
                 case "rados" -> new EmbeddedOptions.Rados(cephConf, cephClient, cephPool);
                 default -> throw new IllegalArgumentException("--store must be local or rados, was " + storeKind);
             };
+            io.shardgate.gateway.cluster.ClusterOptions cluster = hazelcastPort == null ? null
+                    : new io.shardgate.gateway.cluster.ClusterOptions(clusterName, host, hazelcastPort, members,
+                    internalPort);
             options = new EmbeddedOptions(dataDir, host, nbdPort, restPort, serverId, region, spine, iops,
-                    bandwidthMBps, (int) chunk, storeThreads, ramTier.equals("0") ? 0 : Sizes.parse(ramTier), rados);
+                    bandwidthMBps, (int) chunk, storeThreads, ramTier.equals("0") ? 0 : Sizes.parse(ramTier), rados,
+                    cluster);
         } catch (IllegalArgumentException e) {
             System.err.println("serve: " + e.getMessage());
             return 2;

@@ -257,7 +257,7 @@ public final class LocalVolume implements BlockVolume {
     }
 
     /** Frees this volume's blocks in the tier (the volume is being deleted). */
-    void dropCachedBlocks() {
+    public void dropCachedBlocks() {
         if (ram != null) {
             ram.invalidateVolume(volumeKey);
         }

@@ -49,7 +49,7 @@ public final class MapCodec {
     /** A volume record: what was asked and met, and what it reserves (iops, bandwidth in kB/s) per server. */
     public record VolumeRecord(String name, PerformanceSpec spec, int fallbackUsed, String spine, long createdAtMs,
                                java.util.Map<String, long[]> reservations) {
-        VolumeInfo info(ShardMap map) {
+        public VolumeInfo info(ShardMap map) {
             return new VolumeInfo(name, map.sizeBytes(), spec.withSize(map.sizeBytes()), fallbackUsed, spine,
                     map.version(), map.shardCount(), createdAtMs);
         }

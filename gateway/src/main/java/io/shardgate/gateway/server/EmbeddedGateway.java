@@ -6,7 +6,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.shardgate.core.plan.SpreadingPlanner;
 import io.shardgate.core.topology.Server;
 import io.shardgate.core.topology.ServerCapacity;
+import io.shardgate.gateway.cluster.ClusterVolumeManager;
 import io.shardgate.gateway.engine.LocalVolumeManager;
+import io.shardgate.gateway.io.VolumeResolver;
+import io.shardgate.gateway.volume.ClusterView;
+import io.shardgate.gateway.volume.VolumeManager;
 import io.shardgate.gateway.nbd.NbdServer;
 import io.shardgate.gateway.nbd.NbdServerOptions;
 import io.shardgate.gateway.rest.RestApi;
@@ -31,8 +35,9 @@ import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The single-node gateway ({@code serve --embedded}): a local-directory durable store under the data directory,
- * one server owning every shard, NBD and REST front ends. {@link #start} blocks until both listen.
+ * A gateway server: the durable store (local directory or RADOS), the RAM tier, the volumes (one server owning every
+ * shard with {@code serve --embedded}, or a member of a cluster sharing the store), NBD and REST front ends.
+ * {@link #start} blocks until everything listens.
  */
 public final class EmbeddedGateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedGateway.class);
@@ -42,7 +47,8 @@ public final class EmbeddedGateway implements AutoCloseable {
     private WorkerExecutor storePool;
     private DurableStore store;
     private RamTier ram;
-    private LocalVolumeManager volumes;
+    private VolumeResolver volumeNames;
+    private ClusterVolumeManager cluster;
     private NbdServer nbd;
     private HttpServer http;
     private String token;
@@ -65,15 +71,31 @@ public final class EmbeddedGateway implements AutoCloseable {
         Server self = new Server(options.serverId(), options.region(), options.spine(),
                 new ServerCapacity(options.iops(), options.bandwidthMBps(), 0, 0));
         ram = options.ramTierBytes() == 0 ? null : new RamTier(options.ramTierBytes(), 16);
-        volumes = LocalVolumeManager.open(self, store, storePool, new SpreadingPlanner(), registry, ram);
-        nbd = new NbdServer(vertx, volumes, new NbdServerOptions().setHost(options.host()).setPort(options.nbdPort()));
+        VolumeManager manager;
+        ClusterView view;
+        VolumeResolver resolver;
+        if (options.cluster() == null) {
+            LocalVolumeManager local = LocalVolumeManager.open(self, store, storePool, new SpreadingPlanner(), registry,
+                    ram);
+            manager = local;
+            view = local;
+            resolver = local;
+        } else {
+            cluster = ClusterVolumeManager.start(options.cluster(), self, store, storePool, new SpreadingPlanner(),
+                    registry, ram, vertx);
+            manager = cluster;
+            view = cluster;
+            resolver = cluster;
+        }
+        volumeNames = resolver;
+        nbd = new NbdServer(vertx, resolver, new NbdServerOptions().setHost(options.host()).setPort(options.nbdPort()));
         int nbdPort = nbd.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        RestApi api = new RestApi(volumes, volumes, TokenValidator.staticSecret(token), registry);
+        RestApi api = new RestApi(manager, view, TokenValidator.staticSecret(token), registry);
         http = vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setPort(options.restPort()))
                 .requestHandler(api.router(vertx));
         http.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         LOG.info("ShardGate gateway {} started: {} volume(s) in {}; NBD on {}:{}, REST on http://{}:{}",
-                options.serverId(), volumes.names().size(), options.rados() == null
+                options.serverId(), volumeNames.names().size(), options.rados() == null
                         ? "local directory " + options.dataDir().toAbsolutePath().resolve("store")
                         : "RADOS pool " + options.rados().pool() + " (" + options.rados().conf() + ")",
                 options.host(), nbdPort, options.host(), http.actualPort());
@@ -95,23 +117,31 @@ public final class EmbeddedGateway implements AutoCloseable {
         return token;
     }
 
+    /**
+     * Reads the admin token, creating it if absent. Servers sharing a data directory may race here: the token is
+     * written to a private temporary file and published with a hard link, which fails if another server published
+     * first; everyone then reads the one that won.
+     */
     static String loadOrCreateToken(Path file) throws IOException {
-        if (Files.exists(file)) {
-            String t = Files.readString(file).trim();
-            if (t.length() < 16) {
-                throw new IOException(file + " holds a token shorter than 16 characters: delete it to get a new one");
+        if (!Files.exists(file)) {
+            byte[] random = new byte[24];
+            new SecureRandom().nextBytes(random);
+            Path tmp = Files.createTempFile(file.getParent(), ".admin.token", ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            try {
+                Files.writeString(tmp, HexFormat.of().formatHex(random) + "\n");
+                Files.createLink(file, tmp);
+                LOG.info("generated a new admin token in {}", file);
+            } catch (java.nio.file.FileAlreadyExistsException raced) {
+                // another server sharing this directory published its token first: use that one
+            } finally {
+                Files.deleteIfExists(tmp);
             }
-            return t;
         }
-        byte[] random = new byte[24];
-        new SecureRandom().nextBytes(random);
-        String t = HexFormat.of().formatHex(random);
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(tmp, t + "\n");
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        LOG.info("generated a new admin token in {}", file);
+        String t = Files.readString(file).trim();
+        if (t.length() < 16) {
+            throw new IOException(file + " holds a token shorter than 16 characters: delete it to get a new one");
+        }
         return t;
     }
 
@@ -122,6 +152,9 @@ public final class EmbeddedGateway implements AutoCloseable {
         }
         if (nbd != null) {
             nbd.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+        if (cluster != null) {
+            cluster.close();
         }
         if (storePool != null) {
             storePool.close();

@@ -18,10 +18,11 @@ import java.nio.file.Path;
  * @param storeThreads  size of the bounded {@code store-io} worker pool
  * @param ramTierBytes  off-heap RAM tier size in bytes; 0 for none
  * @param rados         the Ceph cluster holding the data, or null for the local-directory store under dataDir
+ * @param cluster       how to join a cluster of servers sharing the store, or null for a single node
  */
 public record EmbeddedOptions(Path dataDir, String host, int nbdPort, int restPort, String serverId, String region,
                               String spine, long iops, double bandwidthMBps, int chunkSize, int storeThreads,
-                              long ramTierBytes, Rados rados) {
+                              long ramTierBytes, Rados rados, io.shardgate.gateway.cluster.ClusterOptions cluster) {
 
     /**
      * Where the data lives in Ceph.

@@ -1,0 +1,373 @@
+package io.shardgate.gateway.cluster;
+
+import com.hazelcast.core.EntryEvent;
+import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryRemovedListener;
+import com.hazelcast.map.listener.EntryUpdatedListener;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.shardgate.core.map.ShardMap;
+import io.shardgate.core.plan.PlanRequest;
+import io.shardgate.core.plan.PlanResult;
+import io.shardgate.core.plan.ShardPlanner;
+import io.shardgate.core.topology.Server;
+import io.shardgate.core.topology.ServerCapacity;
+import io.shardgate.core.topology.Topology;
+import io.shardgate.gateway.engine.LocalVolume;
+import io.shardgate.gateway.engine.MapCodec;
+import io.shardgate.gateway.engine.VolumeMetrics;
+import io.shardgate.gateway.io.BlockVolume;
+import io.shardgate.gateway.io.VolumeResolver;
+import io.shardgate.gateway.store.DurableStore;
+import io.shardgate.gateway.tier.CacheTier;
+import io.shardgate.gateway.volume.ClusterView;
+import io.shardgate.gateway.volume.CreateVolumeRequest;
+import io.shardgate.gateway.volume.ServerStatus;
+import io.shardgate.gateway.volume.VolumeException;
+import io.shardgate.gateway.volume.VolumeInfo;
+import io.shardgate.gateway.volume.VolumeManager;
+import io.shardgate.gateway.volume.VolumeStats;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Volumes of a cluster of servers sharing one durable store (RADOS). Volume records and shard maps live in
+ * Hazelcast maps (one synchronous backup) and in the durable store's metadata, written to the store first so that a
+ * full-cluster restart loses nothing: the oldest member reloads them into an empty cluster. Placement runs under a
+ * cluster-wide lock so two creates never over-commit a server. Every server keeps, for every volume, its local
+ * (owner-checked) face and a router; map changes reach every server through an entry listener.
+ */
+public final class ClusterVolumeManager implements VolumeManager, ClusterView, VolumeResolver, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterVolumeManager.class);
+    private static final String PLACEMENT_LOCK = "__placement__";
+    private static final String VOLUMES = "volumes/";
+    private static final String MAPS = "maps/";
+
+    /** This server's faces of one volume. */
+    private record Entry(AtomicReference<ShardMap> map, LocalVolume local, RoutedVolume routed) {
+    }
+
+    private final ClusterNode node;
+    private final Server self;
+    private final DurableStore store;
+    private final WorkerExecutor pool;
+    private final ShardPlanner planner;
+    private final MeterRegistry registry;
+    private final CacheTier ram;
+    private final Vertx vertx;
+    private final InternalClient client;
+    private final InternalServer internal;
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private final AtomicLong nextVolumeKey = new AtomicLong();
+
+    private ClusterVolumeManager(ClusterNode node, Server self, DurableStore store, WorkerExecutor pool,
+                                 ShardPlanner planner, MeterRegistry registry, CacheTier ram, Vertx vertx,
+                                 InternalServer internal, InternalClient client) {
+        this.node = node;
+        this.self = self;
+        this.store = store;
+        this.pool = pool;
+        this.planner = planner;
+        this.registry = registry;
+        this.ram = ram;
+        this.vertx = vertx;
+        this.client = client;
+        this.internal = internal;
+        internal.serve(new InternalServer.Owned() {
+            @Override
+            public BlockVolume local(String volume) {
+                Entry e = entries.get(volume);
+                return e == null ? null : e.local();
+            }
+
+            @Override
+            public ShardMap map(String volume) {
+                Entry e = entries.get(volume);
+                return e == null ? null : e.map().get();
+            }
+        });
+    }
+
+    /**
+     * Starts the internal protocol, joins the cluster (publishing the internal address), loads persisted state into
+     * an empty cluster, and follows map changes. Blocking: call at start, off the event loop.
+     */
+    public static ClusterVolumeManager start(ClusterOptions options, Server self, DurableStore store,
+                                             WorkerExecutor pool, ShardPlanner planner, MeterRegistry registry,
+                                             CacheTier ram, Vertx vertx) throws Exception {
+        InternalServer internal = new InternalServer(vertx);
+        int internalPort = internal.start(options.host(), options.internalPort()).toCompletionStage()
+                .toCompletableFuture().get();
+        ClusterNode node = ClusterNode.start(options, self, internalPort);
+        ClusterVolumeManager m = new ClusterVolumeManager(node, self, store, pool, planner, registry, ram, vertx,
+                internal, new InternalClient(vertx));
+        m.follow();
+        LOG.info("server {} joined cluster {} ({} members); internal protocol on {}:{}", self.id(),
+                options.clusterName(), node.peers().size(), options.host(), internalPort);
+        return m;
+    }
+
+    private void follow() throws IOException {
+        IMap<String, byte[]> maps = node.maps();
+        maps.lock(PLACEMENT_LOCK);
+        try {
+            if (maps.isEmpty() && node.volumes().isEmpty()) {
+                for (String key : store.listMeta(VOLUMES)) {
+                    String name = key.substring(VOLUMES.length());
+                    byte[] map = store.getMeta(MAPS + name).orElseThrow(() ->
+                            new IOException("volume " + name + " has a record but no shard map in the store"));
+                    MapCodec.decodeMap(map); // refuse to load a broken map
+                    node.volumes().put(name, store.getMeta(key).orElseThrow());
+                    maps.put(name, map);
+                }
+            }
+        } finally {
+            maps.unlock(PLACEMENT_LOCK);
+        }
+        maps.addEntryListener((EntryAddedListener<String, byte[]>) this::onMap, true);
+        maps.addEntryListener((EntryUpdatedListener<String, byte[]>) this::onMap, true);
+        maps.addEntryListener((EntryRemovedListener<String, byte[]>) e -> drop(e.getKey()), false);
+        for (Map.Entry<String, byte[]> e : maps.entrySet()) {
+            refresh(e.getKey(), e.getValue());
+        }
+    }
+
+    private void onMap(EntryEvent<String, byte[]> e) {
+        refresh(e.getKey(), e.getValue());
+    }
+
+    private void refresh(String name, byte[] bytes) {
+        ShardMap m;
+        try {
+            m = MapCodec.decodeMap(bytes);
+        } catch (IOException ex) {
+            LOG.error("ignoring an invalid shard map for volume {}: {}", name, ex.getMessage());
+            return;
+        }
+        Entry e = entries.computeIfAbsent(name, n -> {
+            AtomicReference<ShardMap> ref = new AtomicReference<>(m);
+            LocalVolume local = new LocalVolume(n, ref::get, self.id(), store, pool, new VolumeMetrics(registry, n),
+                    ram, nextVolumeKey.incrementAndGet());
+            return new Entry(ref, local, new RoutedVolume(n, ref::get, self.id(), local, this::peer, client, vertx));
+        });
+        e.map().accumulateAndGet(m, (old, neu) -> neu.version() >= old.version() ? neu : old);
+    }
+
+    private void drop(String name) {
+        Entry e = entries.remove(name);
+        if (e != null) {
+            e.local().dropCachedBlocks();
+        }
+    }
+
+    private Peer peer(String serverId) {
+        for (Peer p : node.peers()) {
+            if (p.server().id().equals(serverId)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private <T> Future<T> blocking(Callable<T> op) {
+        return pool.executeBlocking(op, false);
+    }
+
+    private <T> T underPlacementLock(Callable<T> op) throws Exception {
+        node.maps().lock(PLACEMENT_LOCK);
+        try {
+            return op.call();
+        } finally {
+            node.maps().unlock(PLACEMENT_LOCK);
+        }
+    }
+
+    private static Map<String, ServerCapacity> reservations(MapCodec.VolumeRecord r) {
+        Map<String, ServerCapacity> out = new HashMap<>();
+        r.reservations().forEach((id, v) -> out.put(id, new ServerCapacity(v[0], v[1] / 1000.0, 0, 0)));
+        return out;
+    }
+
+    private Topology topology() throws IOException {
+        List<Server> servers = node.peers().stream().map(Peer::server).toList();
+        Topology t = Topology.of(servers);
+        for (byte[] bytes : node.volumes().values()) {
+            Map<String, ServerCapacity> res = new HashMap<>(reservations(MapCodec.decodeRecord(bytes)));
+            res.keySet().retainAll(servers.stream().map(Server::id).toList()); // departed servers reserve nothing
+            t = t.reserve(res);
+        }
+        return t;
+    }
+
+    private MapCodec.VolumeRecord record(String name) throws IOException {
+        byte[] bytes = node.volumes().get(name);
+        if (bytes == null) {
+            throw new VolumeException(VolumeException.Kind.NOT_FOUND, "no volume named '" + name + "'");
+        }
+        return MapCodec.decodeRecord(bytes);
+    }
+
+    private ShardMap map(String name) throws IOException {
+        byte[] bytes = node.maps().get(name);
+        if (bytes == null) {
+            throw new VolumeException(VolumeException.Kind.NOT_FOUND, "no volume named '" + name + "'");
+        }
+        return MapCodec.decodeMap(bytes);
+    }
+
+    @Override
+    public Future<VolumeInfo> create(CreateVolumeRequest request) {
+        return blocking(() -> underPlacementLock(() -> {
+            if (node.volumes().containsKey(request.name())) {
+                throw new VolumeException(VolumeException.Kind.ALREADY_EXISTS, "a volume named '" + request.name()
+                        + "' exists");
+            }
+            PlanResult result = planner.plan(new PlanRequest(request.name(), request.spec(), request.clientSpine(),
+                    store.chunkSize()), topology());
+            if (result instanceof PlanResult.Refused refused) {
+                throw new VolumeException(VolumeException.Kind.REFUSED, refused.refusal().summary(),
+                        refused.refusal());
+            }
+            PlanResult.Accepted a = (PlanResult.Accepted) result;
+            Map<String, long[]> res = new LinkedHashMap<>();
+            a.reservations().forEach((id, c) -> res.put(id, new long[] {c.iops(),
+                    Math.round(c.bandwidthMBps() * 1000)}));
+            MapCodec.VolumeRecord r = new MapCodec.VolumeRecord(request.name(), a.specUsed(), a.fallbackUsed(),
+                    a.map().spine(), System.currentTimeMillis(), res);
+            byte[] mapBytes = MapCodec.encode(a.map());
+            byte[] recordBytes = MapCodec.encode(r);
+            store.putMeta(MAPS + r.name(), mapBytes); // durable first, then visible
+            store.putMeta(VOLUMES + r.name(), recordBytes);
+            node.maps().put(r.name(), mapBytes);
+            node.volumes().put(r.name(), recordBytes);
+            refresh(r.name(), mapBytes);
+            return r.info(a.map());
+        }));
+    }
+
+    @Override
+    public Future<VolumeInfo> get(String name) {
+        return blocking(() -> record(name).info(map(name)));
+    }
+
+    @Override
+    public Future<List<VolumeInfo>> list() {
+        return blocking(() -> {
+            List<VolumeInfo> out = new ArrayList<>();
+            for (String name : node.volumes().keySet()) {
+                try {
+                    out.add(record(name).info(map(name)));
+                } catch (VolumeException gone) {
+                    // deleted while listing
+                }
+            }
+            out.sort(Comparator.comparing(VolumeInfo::name));
+            return out;
+        });
+    }
+
+    @Override
+    public Future<VolumeInfo> extend(String name, long newSizeBytes) {
+        return blocking(() -> underPlacementLock(() -> {
+            MapCodec.VolumeRecord r = record(name);
+            byte[] oldBytes = node.maps().get(name);
+            ShardMap current = MapCodec.decodeMap(oldBytes);
+            if (newSizeBytes < current.sizeBytes()) {
+                throw new VolumeException(VolumeException.Kind.INVALID, "sizeBytes " + newSizeBytes
+                        + " is smaller than the volume's " + current.sizeBytes() + ": volumes cannot shrink");
+            }
+            if (newSizeBytes == current.sizeBytes()) {
+                return r.info(current);
+            }
+            ShardMap next = current.extend(newSizeBytes);
+            byte[] nextBytes = MapCodec.encode(next);
+            store.putMeta(MAPS + name, nextBytes);
+            if (!node.maps().replace(name, oldBytes, nextBytes)) { // compare-and-set on the whole map
+                throw new VolumeException(VolumeException.Kind.CONFLICT, "the shard map of " + name
+                        + " changed during the extend: try again");
+            }
+            refresh(name, nextBytes);
+            return r.info(next);
+        }));
+    }
+
+    @Override
+    public Future<Void> delete(String name) {
+        return blocking(() -> underPlacementLock(() -> {
+            record(name);
+            store.deleteMeta(VOLUMES + name);
+            node.volumes().remove(name);
+            node.maps().remove(name);
+            store.deleteMeta(MAPS + name);
+            store.deleteVolume(name);
+            drop(name);
+            return null;
+        }));
+    }
+
+    @Override
+    public Future<ShardMap> shardMap(String name) {
+        return blocking(() -> map(name));
+    }
+
+    @Override
+    public Future<List<ServerStatus>> servers() {
+        return blocking(() -> {
+            Topology t = topology();
+            List<ServerStatus> out = new ArrayList<>();
+            for (Peer p : node.peers()) {
+                int shards = 0;
+                for (Entry e : entries.values()) {
+                    ShardMap m = e.map().get();
+                    for (int i = 0; i < m.shardCount(); i++) {
+                        shards += m.owner(i).equals(p.server().id()) ? 1 : 0;
+                    }
+                }
+                out.add(new ServerStatus(p.server(), t.reserved(p.server().id()), true, 0, 0, shards));
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public Future<VolumeStats> stats(String volume) {
+        return blocking(() -> {
+            record(volume);
+            return new VolumeStats(volume, 0, 0, 0, 0, 0, 0, 0, 0, 0); // per-server counters: see /metrics
+        });
+    }
+
+    @Override
+    public BlockVolume open(String name) {
+        Entry e = entries.get(name);
+        return e == null ? null : e.routed();
+    }
+
+    @Override
+    public List<String> names() {
+        return entries.keySet().stream().sorted().toList();
+    }
+
+    @Override
+    public void close() {
+        internal.stop();
+        client.close();
+        node.close();
+    }
+}

@@ -1,0 +1,141 @@
+package io.shardgate.gateway.server;
+
+import io.shardgate.gateway.cluster.ClusterOptions;
+import io.shardgate.gateway.testing.ClientTools;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Three gateway servers in one spine (each with its own Vert.x and Hazelcast member, sharing one durable store),
+ * one volume sharded over all three: real clients write through one server's NBD front end and read through
+ * another's; then every server stops, all start again, and the same data is read back.
+ */
+class ClusterIT {
+    private static final Duration LIMIT = Duration.ofMinutes(3);
+
+    @TempDir
+    Path dir;
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private List<EmbeddedGateway> startCluster(int[] hzPorts) throws Exception {
+        List<String> members = new ArrayList<>();
+        for (int p : hzPorts) {
+            members.add("127.0.0.1:" + p);
+        }
+        ExecutorService starter = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<EmbeddedGateway>> fs = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                int n = i;
+                fs.add(starter.submit(() -> new EmbeddedGateway(new EmbeddedOptions(dir.resolve("shared"), "127.0.0.1", 0,
+                        0, "gw-" + n, "region-1", "spine-1", 10_000, 1000, 64 << 10, 8, 4 << 20, null,
+                        new ClusterOptions("it-" + ProcessHandle.current().pid(), "127.0.0.1", hzPorts[n], members, 0)))
+                        .start()));
+            }
+            List<EmbeddedGateway> out = new ArrayList<>();
+            for (Future<EmbeddedGateway> f : fs) {
+                out.add(f.get());
+            }
+            return out;
+        } finally {
+            starter.shutdown();
+        }
+    }
+
+    static HttpResponse<String> rest(EmbeddedGateway g, String method, String path, String body) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.restPort() + path))
+                .header("Authorization", "Bearer " + g.token())
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String nbd(EmbeddedGateway g, String volume) {
+        return "nbd://127.0.0.1:" + g.nbdPort() + "/" + volume;
+    }
+
+    @Test
+    void oneVolumeOverThreeServersServedByAnyOfThem() throws Exception {
+        ClientTools.require("qemu-io", "qemu-utils");
+        ClientTools.require("nbdcopy", "libnbd-bin");
+        ClientTools.require("fio", "fio");
+        int[] hz = {freePort(), freePort(), freePort()};
+        Path image = dir.resolve("image.raw");
+        byte[] random = new byte[24 << 20];
+        new Random(9).nextBytes(random);
+        Files.write(image, random);
+        String sum = EmbeddedGatewayIT.sha256(image);
+
+        List<EmbeddedGateway> gws = startCluster(hz);
+        try {
+            // 25,000 IOPS cannot fit on one 10,000-IOPS server: the planner spreads it over all three
+            HttpResponse<String> created = rest(gws.get(0), "POST", "/v1/volumes", "{\"name\":\"wide\",\"sizeBytes\":"
+                    + (48 << 20) + ",\"iops\":25000,\"throughputMBps\":300,\"workload\":\"database\"}");
+            assertEquals(201, created.statusCode(), created.body());
+            JsonArray shards = new JsonObject(rest(gws.get(2), "GET", "/v1/volumes/wide/shards", null).body())
+                    .getJsonArray("shards");
+            Set<String> owners = new HashSet<>();
+            for (int i = 0; i < shards.size(); i++) {
+                owners.add(shards.getJsonObject(i).getString("owner"));
+            }
+            assertEquals(Set.of("gw-0", "gw-1", "gw-2"), owners, "shards on all three servers");
+            // written through server 0, read through server 2, across every shard
+            ClientTools.runOk(LIMIT, "qemu-io", "-f", "raw", "-c", "write -P 0x3c 0 48m", nbd(gws.get(0), "wide"));
+            ClientTools.runOk(LIMIT, "qemu-io", "-f", "raw", "-c", "read -P 0x3c 0 48m", nbd(gws.get(2), "wide"));
+            // a random image in through server 1 over 4 connections, out through server 2
+            ClientTools.runOk(LIMIT, "nbdcopy", "--connections=4", image.toString(), nbd(gws.get(1), "wide"));
+            Path out = dir.resolve("out.raw");
+            ClientTools.runOk(LIMIT, "nbdcopy", nbd(gws.get(2), "wide"), out.toString());
+            byte[] got = Files.readAllBytes(out);
+            Files.write(out, java.util.Arrays.copyOf(got, random.length));
+            assertEquals(sum, EmbeddedGatewayIT.sha256(out));
+            ClientTools.runOk(LIMIT, "fio", "--name=cluster", "--ioengine=nbd", "--uri=" + nbd(gws.get(1), "wide"),
+                    "--rw=randwrite", "--bs=4k", "--iodepth=16", "--offset=32m", "--size=8m", "--verify=crc32c",
+                    "--verify_fatal=1", "--do_verify=1", "--randseed=5");
+        } finally {
+            for (EmbeddedGateway g : gws) {
+                g.close();
+            }
+        }
+
+        List<EmbeddedGateway> again = startCluster(hz); // a full-cluster restart on the same store
+        try {
+            assertEquals(200, rest(again.get(1), "GET", "/v1/volumes/wide", null).statusCode(), "the volume is back");
+            Path out = dir.resolve("again.raw");
+            ClientTools.runOk(LIMIT, "nbdcopy", nbd(again.get(0), "wide"), out.toString());
+            Files.write(out, java.util.Arrays.copyOf(Files.readAllBytes(out), random.length));
+            assertEquals(sum, EmbeddedGatewayIT.sha256(out), "the image survived the restart");
+            ClientTools.runOk(LIMIT, "qemu-io", "-f", "raw", "-c", "read -P 0x3c 24m 8m", nbd(again.get(2), "wide"));
+        } finally {
+            for (EmbeddedGateway g : again) {
+                g.close();
+            }
+        }
+    }
+}
