@@ -38,7 +38,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -198,17 +197,11 @@ public final class ClusterVolumeManager implements VolumeManager, ClusterView, V
         }
     }
 
-    private static Map<String, ServerCapacity> reservations(MapCodec.VolumeRecord r) {
-        Map<String, ServerCapacity> out = new HashMap<>();
-        r.reservations().forEach((id, v) -> out.put(id, new ServerCapacity(v[0], v[1] / 1000.0, 0, 0)));
-        return out;
-    }
-
     private Topology topology() throws IOException {
         List<Server> servers = node.peers().stream().map(Peer::server).toList();
         Topology t = Topology.of(servers);
         for (byte[] bytes : node.volumes().values()) {
-            Map<String, ServerCapacity> res = new HashMap<>(reservations(MapCodec.decodeRecord(bytes)));
+            Map<String, ServerCapacity> res = new HashMap<>(MapCodec.decodeRecord(bytes).reservedCapacity());
             res.keySet().retainAll(servers.stream().map(Server::id).toList()); // departed servers reserve nothing
             t = t.reserve(res);
         }
@@ -245,11 +238,7 @@ public final class ClusterVolumeManager implements VolumeManager, ClusterView, V
                         refused.refusal());
             }
             PlanResult.Accepted a = (PlanResult.Accepted) result;
-            Map<String, long[]> res = new LinkedHashMap<>();
-            a.reservations().forEach((id, c) -> res.put(id, new long[] {c.iops(),
-                    Math.round(c.bandwidthMBps() * 1000)}));
-            MapCodec.VolumeRecord r = new MapCodec.VolumeRecord(request.name(), a.specUsed(), a.fallbackUsed(),
-                    a.map().spine(), System.currentTimeMillis(), res);
+            MapCodec.VolumeRecord r = MapCodec.VolumeRecord.accepted(request.name(), a);
             byte[] mapBytes = MapCodec.encode(a.map());
             byte[] recordBytes = MapCodec.encode(r);
             store.putMeta(MAPS + r.name(), mapBytes); // durable first, then visible

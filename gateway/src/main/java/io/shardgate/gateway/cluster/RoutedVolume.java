@@ -64,9 +64,9 @@ final class RoutedVolume implements BlockVolume {
 
     private Future<List<Buffer>> route(long offset, long length, Piece piece) {
         ShardMap m = map.get();
-        if (offset < 0 || length < 0 || offset + length > m.sizeBytes() || offset + length < 0) {
-            return Future.failedFuture(new VolumeIoException(VolumeIoException.Kind.OUT_OF_RANGE, "range [" + offset
-                    + ", " + (offset + length) + ") outside volume " + name + " of " + m.sizeBytes() + " bytes"));
+        VolumeIoException outside = VolumeIoException.outOfRange(name, offset, length, m.sizeBytes());
+        if (outside != null) {
+            return Future.failedFuture(outside);
         }
         List<Future<Buffer>> parts = new ArrayList<>(2);
         long pos = offset;

@@ -136,9 +136,9 @@ public final class LocalVolume implements BlockVolume {
 
     private ShardMap checkedMap(long offset, long length) {
         ShardMap m = map.get();
-        if (offset < 0 || length < 0 || offset + length > m.sizeBytes() || offset + length < 0) {
-            throw new VolumeIoException(VolumeIoException.Kind.OUT_OF_RANGE, "range [" + offset + ", "
-                    + (offset + length) + ") outside volume " + name + " of " + m.sizeBytes() + " bytes");
+        VolumeIoException outside = VolumeIoException.outOfRange(name, offset, length, m.sizeBytes());
+        if (outside != null) {
+            throw outside;
         }
         if (length > 0) {
             int first = m.shardIndexOf(offset);
@@ -195,7 +195,7 @@ public final class LocalVolume implements BlockVolume {
     @Override
     public Future<Buffer> read(long offset, int length) {
         long t0 = System.nanoTime();
-        if (offset >= 0 && length >= 0 && offset + length <= sizeBytes()) {
+        if (VolumeIoException.outOfRange(name, offset, length, sizeBytes()) == null) {
             Buffer hit = readFromRam(offset, length);
             if (hit != null) {
                 metrics.read(length, System.nanoTime() - t0);

@@ -6,7 +6,6 @@ import io.shardgate.core.plan.PlanRequest;
 import io.shardgate.core.plan.PlanResult;
 import io.shardgate.core.plan.ShardPlanner;
 import io.shardgate.core.topology.Server;
-import io.shardgate.core.topology.ServerCapacity;
 import io.shardgate.core.topology.Topology;
 import io.shardgate.gateway.io.BlockVolume;
 import io.shardgate.gateway.io.VolumeResolver;
@@ -25,8 +24,6 @@ import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -91,14 +88,8 @@ public final class LocalVolumeManager implements VolumeManager, ClusterView, Vol
         Entry e = new Entry(r, ref, new LocalVolume(r.name(), ref::get, server.id(), store, pool,
                 new VolumeMetrics(registry, r.name()), ram, nextVolumeKey.incrementAndGet()));
         volumes.put(r.name(), e);
-        topology = topology.reserve(reservations(r));
+        topology = topology.reserve(r.reservedCapacity());
         return e;
-    }
-
-    private static Map<String, ServerCapacity> reservations(MapCodec.VolumeRecord r) {
-        Map<String, ServerCapacity> out = new HashMap<>();
-        r.reservations().forEach((id, v) -> out.put(id, new ServerCapacity(v[0], v[1] / 1000.0, 0, 0)));
-        return out;
     }
 
     private <T> Future<T> serially(java.util.concurrent.Callable<T> op) {
@@ -127,10 +118,7 @@ public final class LocalVolumeManager implements VolumeManager, ClusterView, Vol
                 throw new VolumeException(VolumeException.Kind.REFUSED, refused.refusal().summary(), refused.refusal());
             }
             PlanResult.Accepted a = (PlanResult.Accepted) result;
-            Map<String, long[]> res = new LinkedHashMap<>();
-            a.reservations().forEach((id, c) -> res.put(id, new long[] {c.iops(), Math.round(c.bandwidthMBps() * 1000)}));
-            MapCodec.VolumeRecord r = new MapCodec.VolumeRecord(request.name(), a.specUsed(), a.fallbackUsed(),
-                    a.map().spine(), System.currentTimeMillis(), res);
+            MapCodec.VolumeRecord r = MapCodec.VolumeRecord.accepted(request.name(), a);
             store.putMeta(MAPS + r.name(), MapCodec.encode(a.map()));
             store.putMeta(VOLUMES + r.name(), MapCodec.encode(r)); // the record last: it makes the volume exist
             return add(r, a.map()).record().info(a.map());
@@ -185,7 +173,7 @@ public final class LocalVolumeManager implements VolumeManager, ClusterView, Vol
             store.deleteVolume(name);
             volumes.remove(name);
             e.volume().dropCachedBlocks();
-            topology = topology.release(reservations(e.record()));
+            topology = topology.release(e.record().reservedCapacity());
             return null;
         });
     }

@@ -3,12 +3,17 @@ package io.shardgate.gateway.engine;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shardgate.core.map.Shard;
 import io.shardgate.core.map.ShardMap;
+import io.shardgate.core.plan.PlanResult;
 import io.shardgate.core.spec.PerformanceSpec;
 import io.shardgate.core.spec.WorkloadType;
+import io.shardgate.core.topology.ServerCapacity;
 import io.shardgate.gateway.volume.VolumeInfo;
 
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** JSON forms of shard maps and volume records as persisted in the durable store's metadata. */
 public final class MapCodec {
@@ -27,7 +32,7 @@ public final class MapCodec {
     }
 
     record RecordJson(String name, SpecJson spec, int fallbackUsed, String spine, long createdAtMs,
-                      java.util.Map<String, long[]> reservations) {
+                      Map<String, long[]> reservations) {
     }
 
     public static byte[] encode(ShardMap m) throws IOException {
@@ -48,7 +53,23 @@ public final class MapCodec {
 
     /** A volume record: what was asked and met, and what it reserves (iops, bandwidth in kB/s) per server. */
     public record VolumeRecord(String name, PerformanceSpec spec, int fallbackUsed, String spine, long createdAtMs,
-                               java.util.Map<String, long[]> reservations) {
+                               Map<String, long[]> reservations) {
+        /** The record of a volume the planner accepted, created now. */
+        public static VolumeRecord accepted(String name, PlanResult.Accepted a) {
+            Map<String, long[]> res = new LinkedHashMap<>();
+            a.reservations().forEach((id, c) -> res.put(id, new long[] {c.iops(), Math.round(c.bandwidthMBps() * 1000)}));
+            return new VolumeRecord(name, a.specUsed(), a.fallbackUsed(), a.map().spine(), System.currentTimeMillis(),
+                    res);
+        }
+
+        /** What the volume reserves per server (stored as IOPS and kB/s). */
+        public Map<String, ServerCapacity> reservedCapacity() {
+            Map<String, ServerCapacity> out = new HashMap<>();
+            reservations.forEach((id, v) -> out.put(id, new ServerCapacity(v[0],
+                    v[1] / 1000.0, 0, 0)));
+            return out;
+        }
+
         public VolumeInfo info(ShardMap map) {
             return new VolumeInfo(name, map.sizeBytes(), spec.withSize(map.sizeBytes()), fallbackUsed, spine,
                     map.version(), map.shardCount(), createdAtMs);

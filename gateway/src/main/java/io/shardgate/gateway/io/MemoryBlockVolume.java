@@ -54,11 +54,7 @@ public final class MemoryBlockVolume implements BlockVolume {
     }
 
     private VolumeIoException checkRange(long offset, long length) {
-        if (offset < 0 || length < 0 || offset + length > data.length || offset + length < 0) {
-            return new VolumeIoException(VolumeIoException.Kind.OUT_OF_RANGE, "range [" + offset + ", "
-                    + (offset + length) + ") outside volume " + name + " of " + data.length + " bytes");
-        }
-        return null;
+        return VolumeIoException.outOfRange(name, offset, length, data.length);
     }
 
     @Override

@@ -30,6 +30,18 @@ public final class VolumeIoException extends RuntimeException {
         this.kind = kind;
     }
 
+    /**
+     * The error for a request outside {@code [0, size)} of a volume, or null when the range is inside (overflow of
+     * {@code offset + length} counts as outside). The one range check every {@link BlockVolume} uses.
+     */
+    public static VolumeIoException outOfRange(String volume, long offset, long length, long size) {
+        if (offset >= 0 && length >= 0 && offset + length >= 0 && offset + length <= size) {
+            return null;
+        }
+        return new VolumeIoException(Kind.OUT_OF_RANGE, "range [" + offset + ", " + (offset + length)
+                + ") outside volume " + volume + " of " + size + " bytes");
+    }
+
     public Kind kind() {
         return kind;
     }
