@@ -34,6 +34,9 @@ class ClusterOnCephIT {
     @TempDir
     Path dir;
 
+    /** A pool of this suite's own: other suites' volumes (and their reservations) never show here. */
+    private final String pool = CephCluster.createPool("cluster-" + ProcessHandle.current().pid());
+
     record Node(int rest, int nbd, int hazelcast) {
     }
 
@@ -50,7 +53,7 @@ class ClusterOnCephIT {
                     "--cluster-name", cluster, "--server-id", "gw-" + i, "--iops", "10000", "--data-dir",
                     dir.resolve("data-" + i).toString(), "--rest-port", Integer.toString(n.rest()), "--nbd-port",
                     Integer.toString(n.nbd()), "--store", "rados", "--ceph-conf", CephCluster.conf().toString(),
-                    "--ceph-pool", CephCluster.POOL, "--chunk-size", "1M"));
+                    "--ceph-pool", pool, "--chunk-size", "1M"));
             args.addAll(members);
             out.add(new GatewayProcess("gw-" + i, args, n.rest(), dir));
         }

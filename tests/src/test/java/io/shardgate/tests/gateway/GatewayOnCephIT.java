@@ -30,10 +30,13 @@ class GatewayOnCephIT {
     @TempDir
     Path dir;
 
+    /** A pool of this suite's own: other suites' volumes (and their reservations) never show here. */
+    private final String pool = CephCluster.createPool("crash-" + ProcessHandle.current().pid());
+
     private GatewayProcess gateway(int rest, int nbd) {
         return new GatewayProcess("gw-ceph", List.of("--embedded", "--data-dir", dir.resolve("data").toString(),
                 "--rest-port", Integer.toString(rest), "--nbd-port", Integer.toString(nbd), "--store", "rados",
-                "--ceph-conf", CephCluster.conf().toString(), "--ceph-pool", CephCluster.POOL,
+                "--ceph-conf", CephCluster.conf().toString(), "--ceph-pool", pool,
                 "--chunk-size", "1M"), rest, dir);
     }
 
