@@ -3,16 +3,21 @@ package io.shardgate.gateway.engine;
 import io.shardgate.core.map.ShardMap;
 import io.shardgate.gateway.io.BlockVolume;
 import io.shardgate.gateway.io.VolumeIoException;
+import io.shardgate.gateway.store.AsyncChunkIo;
 import io.shardgate.gateway.store.DurableStore;
 import io.shardgate.gateway.tier.CacheTier;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Supplier;
@@ -183,6 +188,42 @@ public final class LocalVolume implements BlockVolume {
         return Future.all(pieces).<Void>mapEmpty().recover(e -> Future.failedFuture(ioError(e)));
     }
 
+    /** A piece done by a store with asynchronous I/O: no worker thread waits for it. */
+    private interface AsyncPiece {
+        java.util.concurrent.CompletionStage<Void> run(AsyncChunkIo chunkIo, long chunk, int offsetInChunk, int bufferOffset,
+                                                       int length);
+    }
+
+    /** Like {@link #forEachPiece}, on the store's asynchronous calls; completes on the caller's Vert.x context. */
+    private Future<Void> forEachPieceAsync(AsyncChunkIo chunkIo, long offset, long length, AsyncPiece action) {
+        ShardMap m;
+        try {
+            m = checkedMap(offset, length);
+        } catch (VolumeIoException e) {
+            return Future.failedFuture(e);
+        }
+        int chunkSize = m.chunkSize();
+        List<CompletableFuture<Void>> pieces = new ArrayList<>(2);
+        long pos = offset;
+        long end = offset + length;
+        try {
+            while (pos < end) {
+                long chunk = pos / chunkSize;
+                int inChunk = (int) (pos % chunkSize);
+                int n = (int) Math.min(end - pos, chunkSize - inChunk);
+                pieces.add(action.run(chunkIo, chunk, inChunk, (int) (pos - offset), n).toCompletableFuture());
+                pos += n;
+            }
+        } catch (RuntimeException e) {
+            return Future.failedFuture(ioError(e));
+        }
+        Context context = Vertx.currentContext();
+        CompletableFuture<Void> all = CompletableFuture.allOf(pieces.toArray(new CompletableFuture[0]));
+        Future<Void> f = context == null ? Future.fromCompletionStage(all) : Future.fromCompletionStage(all, context);
+        return f.recover(e -> Future.failedFuture(ioError(e instanceof CompletionException && e.getCause() != null
+                ? e.getCause() : e)));
+    }
+
     private Throwable ioError(Throwable e) {
         Throwable cause = e instanceof io.vertx.core.impl.NoStackTraceThrowable && e.getCause() != null ? e.getCause() : e;
         if (cause instanceof VolumeIoException) {
@@ -205,8 +246,11 @@ public final class LocalVolume implements BlockVolume {
         long readStartedAt = sequence.get();
         byte[] out = new byte[Math.max(0, length)];
         Promise<Buffer> p = Promise.promise();
-        forEachPiece(offset, length, (chunk, inChunk, bufOff, n) ->
-                store.read(name, chunk, inChunk, ByteBuffer.wrap(out, bufOff, n)))
+        (store instanceof AsyncChunkIo async
+                ? forEachPieceAsync(async, offset, length, (io, chunk, inChunk, bufOff, n) ->
+                        io.readAsync(name, chunk, inChunk, out, bufOff, n))
+                : forEachPiece(offset, length, (chunk, inChunk, bufOff, n) ->
+                        store.read(name, chunk, inChunk, ByteBuffer.wrap(out, bufOff, n))))
                 .onComplete(ar -> {
                     if (ar.succeeded()) {
                         if (ram != null) {
@@ -227,9 +271,16 @@ public final class LocalVolume implements BlockVolume {
         long t0 = System.nanoTime();
         int length = data.length();
         markAndInvalidate(offset, length);
-        return forEachPiece(offset, length, (chunk, inChunk, bufOff, n) ->
-                store.write(name, chunk, inChunk, ByteBuffer.wrap(data.getBytes(bufOff, bufOff + n))))
-                .onComplete(ar -> {
+        Future<Void> written;
+        if (store instanceof AsyncChunkIo async) {
+            byte[] bytes = data.getBytes();
+            written = forEachPieceAsync(async, offset, length, (io, chunk, inChunk, bufOff, n) ->
+                    io.writeAsync(name, chunk, inChunk, bytes, bufOff, n));
+        } else {
+            written = forEachPiece(offset, length, (chunk, inChunk, bufOff, n) ->
+                    store.write(name, chunk, inChunk, ByteBuffer.wrap(data.getBytes(bufOff, bufOff + n))));
+        }
+        return written.onComplete(ar -> {
                     markAndInvalidate(offset, length); // the store has it (or failed): drop any fill that raced
                     if (ar.succeeded()) {
                         metrics.write(length, System.nanoTime() - t0);

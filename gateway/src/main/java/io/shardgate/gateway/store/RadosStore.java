@@ -24,7 +24,7 @@ import java.util.Optional;
  * rados-java calls are synchronous JNA calls: every method blocks, and callers run them on a bounded worker pool.
  * librados I/O contexts are thread-safe, so one context per namespace is shared.
  */
-public final class RadosStore implements DurableStore {
+public final class RadosStore implements DurableStore, AsyncChunkIo {
     static final String META_NAMESPACE = "shardgate.meta";
     private static final int ENOENT = -2;
 
@@ -115,6 +115,20 @@ public final class RadosStore implements DurableStore {
         } catch (RadosException e) {
             throw io("write of " + objectName(volume, chunk), e);
         }
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<Void> readAsync(String volume, long chunk, int offset, byte[] dst,
+                                                                int dstOffset, int length) {
+        ChunkRanges.check(chunkSize, volume, chunk, offset, length);
+        return RadosAio.read(data.getPointer(), objectName(volume, chunk), offset, dst, dstOffset, length);
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<Void> writeAsync(String volume, long chunk, int offset, byte[] src,
+                                                                 int srcOffset, int length) {
+        ChunkRanges.check(chunkSize, volume, chunk, offset, length);
+        return RadosAio.write(data.getPointer(), objectName(volume, chunk), offset, src, srcOffset, length);
     }
 
     @Override
