@@ -16,8 +16,8 @@ import io.vertx.core.buffer.Buffer;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Supplier;
@@ -158,12 +158,23 @@ public final class LocalVolume implements BlockVolume {
         return m;
     }
 
-    /** A piece of a request inside one chunk. */
-    private interface PieceAction {
+    /** Starts the I/O of one piece of a request (inside one chunk). */
+    private interface PieceStarter {
+        Future<Void> start(long chunk, int offsetInChunk, int bufferOffset, int length);
+    }
+
+    /** A blocking piece, run on the store's worker pool. */
+    private interface BlockingPiece {
         void run(long chunk, int offsetInChunk, int bufferOffset, int length) throws Exception;
     }
 
-    private Future<Void> forEachPiece(long offset, long length, PieceAction action) {
+    /** An asynchronous piece, on a store with its own asynchronous calls. */
+    private interface AsyncPiece {
+        CompletionStage<Void> run(AsyncChunkIo chunkIo, long chunk, int offsetInChunk, int bufferOffset, int length);
+    }
+
+    /** Checks the range and ownership, splits the request at chunk boundaries, and starts every piece. */
+    private Future<Void> split(long offset, long length, PieceStarter starter) {
         ShardMap m;
         try {
             m = checkedMap(offset, length);
@@ -174,58 +185,39 @@ public final class LocalVolume implements BlockVolume {
         List<Future<Void>> pieces = new ArrayList<>(2);
         long pos = offset;
         long end = offset + length;
-        while (pos < end) {
-            long chunk = pos / chunkSize;
-            int inChunk = (int) (pos % chunkSize);
-            int n = (int) Math.min(end - pos, chunkSize - inChunk);
-            int bufOff = (int) (pos - offset);
-            pieces.add(pool.executeBlocking(() -> {
-                action.run(chunk, inChunk, bufOff, n);
-                return null;
-            }, false));
-            pos += n;
-        }
-        return Future.all(pieces).<Void>mapEmpty().recover(e -> Future.failedFuture(ioError(e)));
-    }
-
-    /** A piece done by a store with asynchronous I/O: no worker thread waits for it. */
-    private interface AsyncPiece {
-        java.util.concurrent.CompletionStage<Void> run(AsyncChunkIo chunkIo, long chunk, int offsetInChunk, int bufferOffset,
-                                                       int length);
-    }
-
-    /** Like {@link #forEachPiece}, on the store's asynchronous calls; completes on the caller's Vert.x context. */
-    private Future<Void> forEachPieceAsync(AsyncChunkIo chunkIo, long offset, long length, AsyncPiece action) {
-        ShardMap m;
-        try {
-            m = checkedMap(offset, length);
-        } catch (VolumeIoException e) {
-            return Future.failedFuture(e);
-        }
-        int chunkSize = m.chunkSize();
-        List<CompletableFuture<Void>> pieces = new ArrayList<>(2);
-        long pos = offset;
-        long end = offset + length;
         try {
             while (pos < end) {
                 long chunk = pos / chunkSize;
                 int inChunk = (int) (pos % chunkSize);
                 int n = (int) Math.min(end - pos, chunkSize - inChunk);
-                pieces.add(action.run(chunkIo, chunk, inChunk, (int) (pos - offset), n).toCompletableFuture());
+                pieces.add(starter.start(chunk, inChunk, (int) (pos - offset), n));
                 pos += n;
             }
         } catch (RuntimeException e) {
-            return Future.failedFuture(ioError(e));
+            pieces.add(Future.failedFuture(e));
         }
+        return Future.all(pieces).<Void>mapEmpty().recover(e -> Future.failedFuture(ioError(e)));
+    }
+
+    private Future<Void> forEachPiece(long offset, long length, BlockingPiece action) {
+        return split(offset, length, (chunk, inChunk, bufOff, n) -> pool.executeBlocking(() -> {
+            action.run(chunk, inChunk, bufOff, n);
+            return null;
+        }, false));
+    }
+
+    /** Like {@link #forEachPiece} on the store's asynchronous calls; completes on the caller's Vert.x context. */
+    private Future<Void> forEachPieceAsync(AsyncChunkIo chunkIo, long offset, long length, AsyncPiece action) {
         Context context = Vertx.currentContext();
-        CompletableFuture<Void> all = CompletableFuture.allOf(pieces.toArray(new CompletableFuture[0]));
-        Future<Void> f = context == null ? Future.fromCompletionStage(all) : Future.fromCompletionStage(all, context);
-        return f.recover(e -> Future.failedFuture(ioError(e instanceof CompletionException && e.getCause() != null
-                ? e.getCause() : e)));
+        return split(offset, length, (chunk, inChunk, bufOff, n) -> {
+            CompletionStage<Void> stage = action.run(chunkIo, chunk, inChunk, bufOff, n);
+            return context == null ? Future.fromCompletionStage(stage) : Future.fromCompletionStage(stage, context);
+        });
     }
 
     private Throwable ioError(Throwable e) {
-        Throwable cause = e instanceof io.vertx.core.impl.NoStackTraceThrowable && e.getCause() != null ? e.getCause() : e;
+        Throwable cause = (e instanceof io.vertx.core.impl.NoStackTraceThrowable || e instanceof CompletionException)
+                && e.getCause() != null ? e.getCause() : e;
         if (cause instanceof VolumeIoException) {
             return cause;
         }
