@@ -1,270 +1,44 @@
 package io.shardgate.gateway.tier;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BooleanSupplier;
 
 /**
- * The RAM tier: 4 KiB blocks in off-heap memory, bounded by bytes. The space is cut into segments (by key hash),
- * each with its own lock, its own slab of slots, an open-addressing index (linear probing, backward-shift deletion)
- * and a CLOCK hand for eviction. Lookups and copies allocate nothing, so reads may be served on an event loop.
+ * The RAM tier: blocks in off-heap memory (one direct slab per segment). Hits copy a block and allocate nothing, so
+ * reads are served on an event loop.
  */
-public final class RamTier implements CacheTier {
-    private static final int BLOCK = 4096;
-    private static final int EMPTY = 0;
-
-    private final Segment[] segments;
-    private final long capacityBytes;
+public final class RamTier extends SlotTier {
 
     /**
-     * @param capacityBytes bytes of block memory (rounded down to whole blocks per segment; at least one per segment)
-     * @param segmentCount  independent locks (a power of two)
+     * @param capacityBytes bytes of block memory (whole blocks per segment, at least one)
+     * @param segmentCount  independent locks, a power of two
      */
     public RamTier(long capacityBytes, int segmentCount) {
-        if (Integer.bitCount(segmentCount) != 1) {
-            throw new IllegalArgumentException("segment count must be a power of two, was " + segmentCount);
-        }
-        long blocks = capacityBytes / BLOCK;
-        int perSegment = (int) Math.max(1, Math.min(Integer.MAX_VALUE / BLOCK, blocks / segmentCount));
-        segments = new Segment[segmentCount];
-        for (int i = 0; i < segmentCount; i++) {
-            segments[i] = new Segment(perSegment);
-        }
-        this.capacityBytes = (long) perSegment * segmentCount * BLOCK;
+        super(capacityBytes, segmentCount, (index, slots) -> new Slab(slots));
     }
 
-    private static long mix(long volumeKey, long block) {
-        long h = (volumeKey * 0x9E3779B97F4A7C15L) ^ (block * 0xC2B2AE3D27D4EB4FL);
-        return h ^ (h >>> 31);
-    }
-
-    private Segment segment(long hash) {
-        return segments[(int) (hash >>> 58) & (segments.length - 1)];
-    }
-
-    @Override
-    public int blockSize() {
-        return BLOCK;
-    }
-
-    @Override
-    public boolean read(long volumeKey, long block, ByteBuffer dst) {
-        long h = mix(volumeKey, block);
-        return segment(h).read(volumeKey, block, (int) h, dst);
-    }
-
-    @Override
-    public void write(long volumeKey, long block, ByteBuffer src) {
-        long h = mix(volumeKey, block);
-        segment(h).put(volumeKey, block, (int) h, src, null);
-    }
-
-    @Override
-    public boolean fillIf(long volumeKey, long block, ByteBuffer src, BooleanSupplier stillCurrent) {
-        long h = mix(volumeKey, block);
-        return segment(h).put(volumeKey, block, (int) h, src, stillCurrent);
-    }
-
-    @Override
-    public void invalidate(long volumeKey, long block) {
-        long h = mix(volumeKey, block);
-        segment(h).remove(volumeKey, block, (int) h);
-    }
-
-    @Override
-    public void invalidateVolume(long volumeKey) {
-        for (Segment s : segments) {
-            s.removeVolume(volumeKey);
-        }
-    }
-
-    @Override
-    public long capacityBytes() {
-        return capacityBytes;
-    }
-
-    @Override
-    public long usedBytes() {
-        long n = 0;
-        for (Segment s : segments) {
-            n += s.used();
-        }
-        return n * BLOCK;
-    }
-
-    @Override
-    public void close() {
-        // direct buffers are released with the tier by the garbage collector
-    }
-
-    /** One lock's worth of the tier. */
-    private static final class Segment {
-        private final ReentrantLock lock = new ReentrantLock();
+    /** Slots in one direct buffer. */
+    private static final class Slab implements SlotStorage {
         private final ByteBuffer slab;
-        private final long[] volumeOf;
-        private final long[] blockOf;
-        private final boolean[] referenced;
-        private final boolean[] live;
-        private final int[] index; // slot + 1, EMPTY = 0
-        private final int mask;
-        private final int capacity;
-        private int used;
-        private int hand;
 
-        Segment(int slots) {
-            capacity = slots;
-            slab = ByteBuffer.allocateDirect(slots * BLOCK);
-            volumeOf = new long[slots];
-            blockOf = new long[slots];
-            referenced = new boolean[slots];
-            live = new boolean[slots];
-            int cap = Integer.highestOneBit(Math.max(2, slots * 2) - 1) << 1;
-            index = new int[cap];
-            mask = cap - 1;
+        Slab(int slots) {
+            slab = ByteBuffer.allocateDirect(slots * 4096);
         }
 
-        private int home(int hash) {
-            return (hash ^ (hash >>> 16)) & mask;
+        @Override
+        public void read(int slot, ByteBuffer dst) {
+            int p = dst.position();
+            dst.put(p, slab, slot * 4096, 4096);
+            dst.position(p + 4096);
         }
 
-        private int find(long volume, long block, int hash) {
-            for (int i = home(hash); ; i = (i + 1) & mask) {
-                int v = index[i];
-                if (v == EMPTY) {
-                    return -1;
-                }
-                int s = v - 1;
-                if (blockOf[s] == block && volumeOf[s] == volume) {
-                    return i;
-                }
-            }
+        @Override
+        public void write(int slot, ByteBuffer src) {
+            slab.put(slot * 4096, src, src.position(), 4096);
         }
 
-        boolean read(long volume, long block, int hash, ByteBuffer dst) {
-            lock.lock();
-            try {
-                int i = find(volume, block, hash);
-                if (i < 0) {
-                    return false;
-                }
-                int s = index[i] - 1;
-                referenced[s] = true;
-                int p = dst.position();
-                dst.put(p, slab, s * BLOCK, BLOCK);
-                dst.position(p + BLOCK);
-                return true;
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        boolean put(long volume, long block, int hash, ByteBuffer src, BooleanSupplier stillCurrent) {
-            lock.lock();
-            try {
-                if (stillCurrent != null && !stillCurrent.getAsBoolean()) {
-                    return false;
-                }
-                int i = find(volume, block, hash);
-                int s;
-                if (i >= 0) {
-                    s = index[i] - 1;
-                } else {
-                    s = used < capacity ? freeSlot() : evict();
-                    volumeOf[s] = volume;
-                    blockOf[s] = block;
-                    live[s] = true;
-                    int j = home(hash);
-                    while (index[j] != EMPTY) {
-                        j = (j + 1) & mask;
-                    }
-                    index[j] = s + 1;
-                    used++;
-                }
-                referenced[s] = true;
-                slab.put(s * BLOCK, src, src.position(), BLOCK);
-                return true;
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        private int freeSlot() {
-            while (live[hand]) {
-                hand = (hand + 1) % capacity;
-            }
-            return hand;
-        }
-
-        /** CLOCK: clear reference bits until an unreferenced block comes round, and drop it. */
-        private int evict() {
-            while (true) {
-                int s = hand;
-                hand = (hand + 1) % capacity;
-                if (!live[s]) {
-                    return s;
-                }
-                if (referenced[s]) {
-                    referenced[s] = false;
-                } else {
-                    removeAt(find(volumeOf[s], blockOf[s], hashOf(s)));
-                    return s;
-                }
-            }
-        }
-
-        private int hashOf(int s) {
-            return (int) mix(volumeOf[s], blockOf[s]);
-        }
-
-        void remove(long volume, long block, int hash) {
-            lock.lock();
-            try {
-                int i = find(volume, block, hash);
-                if (i >= 0) {
-                    removeAt(i);
-                }
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        void removeVolume(long volume) {
-            lock.lock();
-            try {
-                for (int s = 0; s < capacity; s++) {
-                    if (live[s] && volumeOf[s] == volume) {
-                        removeAt(find(volume, blockOf[s], hashOf(s)));
-                    }
-                }
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        private void removeAt(int i) {
-            int s = index[i] - 1;
-            live[s] = false;
-            referenced[s] = false;
-            used--;
-            int hole = i;
-            for (int j = (hole + 1) & mask; index[j] != EMPTY; j = (j + 1) & mask) {
-                int h = home(hashOf(index[j] - 1));
-                boolean movable = hole <= j ? (h <= hole || h > j) : (h <= hole && h > j);
-                if (movable) {
-                    index[hole] = index[j];
-                    hole = j;
-                }
-            }
-            index[hole] = EMPTY;
-        }
-
-        int used() {
-            lock.lock();
-            try {
-                return used;
-            } finally {
-                lock.unlock();
-            }
+        @Override
+        public void close() {
+            // released with the tier by the garbage collector
         }
     }
 }

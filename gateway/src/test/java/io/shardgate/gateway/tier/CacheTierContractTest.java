@@ -20,9 +20,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The {@link CacheTier} contract, once for every tier implementation. */
 class CacheTierContractTest {
 
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path dir;
+
     @TestFactory
     Stream<DynamicTest> ramTier() {
         return contract("ram", () -> new RamTier(64 * 4096, 4));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> nvmeFileTier() {
+        int[] n = {0};
+        return contract("nvme-file", () -> {
+            try {
+                return NvmeFileTier.create(dir.resolve("tier-" + n[0]++), 64 * 4096, 4);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
     }
 
     /** A block whose bytes encode its key, so a torn or foreign block shows. */
