@@ -62,7 +62,8 @@ public final class NvmeFileTier extends SlotTier {
         Region(FileChannel file, long base, boolean direct) {
             this.file = file;
             this.base = base;
-            this.bounce = direct ? ByteBuffer.allocateDirect(2 * BLOCK).alignedSlice(BLOCK).limit(BLOCK)
+            // exactly one block (clear() must not reach past it), aligned for O_DIRECT
+            this.bounce = direct ? ByteBuffer.allocateDirect(2 * BLOCK).alignedSlice(BLOCK).slice(0, BLOCK)
                     : ByteBuffer.allocateDirect(BLOCK);
         }
 
