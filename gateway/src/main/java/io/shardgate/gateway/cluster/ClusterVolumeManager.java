@@ -74,6 +74,8 @@ public final class ClusterVolumeManager implements VolumeManager, ClusterView, V
     private final InternalServer internal;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final AtomicLong nextVolumeKey = new AtomicLong();
+    private static final long RESYNC_MS = 2000;
+    private long resyncTimer = -1;
 
     private ClusterVolumeManager(ClusterNode node, Server self, DurableStore store, WorkerExecutor pool,
                                  ShardPlanner planner, MeterRegistry registry, CacheTier ram, Vertx vertx,
@@ -142,8 +144,23 @@ public final class ClusterVolumeManager implements VolumeManager, ClusterView, V
         maps.addEntryListener((EntryAddedListener<String, byte[]>) this::onMap, true);
         maps.addEntryListener((EntryUpdatedListener<String, byte[]>) this::onMap, true);
         maps.addEntryListener((EntryRemovedListener<String, byte[]>) e -> drop(e.getKey()), false);
-        for (Map.Entry<String, byte[]> e : maps.entrySet()) {
-            refresh(e.getKey(), e.getValue());
+        resync();
+        // a safety net behind the listeners: an event lost while members join or leave is caught within seconds
+        resyncTimer = vertx.setPeriodic(RESYNC_MS, id -> pool.executeBlocking(() -> {
+            resync();
+            return null;
+        }, false));
+    }
+
+    /** Brings every local view in line with the replicated maps: new and changed maps, deleted volumes. */
+    private void resync() {
+        Map<String, byte[]> all = new HashMap<>(node.maps());
+        all.forEach(this::refresh);
+        for (String name : List.copyOf(entries.keySet())) {
+            // checked again: a volume created since the snapshot was taken must stay
+            if (!all.containsKey(name) && !node.maps().containsKey(name)) {
+                drop(name);
+            }
         }
     }
 
@@ -334,11 +351,13 @@ public final class ClusterVolumeManager implements VolumeManager, ClusterView, V
         });
     }
 
+    /** The answering server's own counters for the volume (summing over servers is not built yet). */
     @Override
     public Future<VolumeStats> stats(String volume) {
         return blocking(() -> {
             record(volume);
-            return new VolumeStats(volume, 0, 0, 0, 0, 0, 0, 0, 0, 0); // per-server counters: see /metrics
+            Entry e = entries.get(volume);
+            return e == null ? new VolumeStats(volume, 0, 0, 0, 0, 0, 0, 0, 0, 0) : e.local().stats();
         });
     }
 
@@ -355,6 +374,7 @@ public final class ClusterVolumeManager implements VolumeManager, ClusterView, V
 
     @Override
     public void close() {
+        vertx.cancelTimer(resyncTimer);
         internal.stop();
         client.close();
         node.close();

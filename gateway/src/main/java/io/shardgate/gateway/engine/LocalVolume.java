@@ -306,6 +306,12 @@ public final class LocalVolume implements BlockVolume {
         }
     }
 
+    /** This server's counters for the volume (the pieces it served as owner), since it started. */
+    public io.shardgate.gateway.volume.VolumeStats stats() {
+        return new io.shardgate.gateway.volume.VolumeStats(name, metrics.readOps(), metrics.writeOps(),
+                metrics.readBytes(), metrics.writeBytes(), metrics.ramHits(), 0, metrics.ramMisses(), 0, 0);
+    }
+
     VolumeMetrics metrics() {
         return metrics;
     }

@@ -206,9 +206,7 @@ public final class LocalVolumeManager implements VolumeManager, ClusterView, Vol
     @Override
     public Future<VolumeStats> stats(String volume) {
         try {
-            VolumeMetrics m = entry(volume).volume().metrics();
-            return Future.succeededFuture(new VolumeStats(volume, m.readOps(), m.writeOps(), m.readBytes(),
-                    m.writeBytes(), m.ramHits(), 0, m.ramMisses(), 0, 0));
+            return Future.succeededFuture(entry(volume).volume().stats());
         } catch (VolumeException e) {
             return Future.failedFuture(e);
         }

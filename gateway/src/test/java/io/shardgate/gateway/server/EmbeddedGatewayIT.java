@@ -83,6 +83,13 @@ class EmbeddedGatewayIT {
                     "-c", "read -P 0xcd 16777000 1000", "-c", "read -P 0 0 65000", vol1);
             assertNotEquals(0, ClientTools.run(LIMIT, "qemu-io", "-f", "raw", "-c", "read -P 0x11 65000 512", vol1)
                     .exit(), "a wrong pattern must fail: the check can fail");
+            HttpResponse<String> stats = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + g.restPort() + "/v1/volumes/vol1/stats"))
+                    .header("Authorization", "Bearer " + g.token()).build(), HttpResponse.BodyHandlers.ofString());
+            io.vertx.core.json.JsonObject counters = new io.vertx.core.json.JsonObject(stats.body());
+            org.junit.jupiter.api.Assertions.assertTrue(counters.getLong("writeBytes") >= 201_000,
+                    "the volume's counters saw the writes: " + stats.body());
+            org.junit.jupiter.api.Assertions.assertTrue(counters.getLong("readOps") > 0, stats.body());
             // a random image in over 4 connections and out again
             ClientTools.runOk(LIMIT, "nbdcopy", "--connections=4", image.toString(), img);
             Path out = dir.resolve("out.raw");
