@@ -51,6 +51,15 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--ram-tier", defaultValue = "256M",
             description = "off-heap RAM tier in front of the store, 0 for none (default ${DEFAULT-VALUE})")
     String ramTier;
+    @Option(names = "--nvme-tier", defaultValue = "0",
+            description = "NVMe tier size behind the RAM tier, 0 for none (default ${DEFAULT-VALUE})")
+    String nvmeTier;
+    @Option(names = "--nvme-tier-file",
+            description = "the NVMe tier's file, preallocated at start (default DATA_DIR/nvme-tier.bin)")
+    Path nvmeTierFile;
+    @Option(names = "--load-interval", defaultValue = "5000",
+            description = "milliseconds between per-shard load samples (default ${DEFAULT-VALUE})")
+    long loadIntervalMs;
     @Option(names = "--hazelcast-port", description = "join a cluster: this member's Hazelcast port")
     Integer hazelcastPort;
     @Option(names = "--member", description = "host:port of a Hazelcast member to join (repeatable)")
@@ -85,9 +94,11 @@ public final class ServeCommand implements Callable<Integer> {
             io.shardgate.gateway.cluster.ClusterOptions cluster = hazelcastPort == null ? null
                     : new io.shardgate.gateway.cluster.ClusterOptions(clusterName, host, hazelcastPort, members,
                     internalPort);
+            EmbeddedOptions.NvmeTier nvme = nvmeTier.equals("0") ? null : new EmbeddedOptions.NvmeTier(
+                    nvmeTierFile != null ? nvmeTierFile : dataDir.resolve("nvme-tier.bin"), Sizes.parse(nvmeTier));
             options = new EmbeddedOptions(dataDir, host, nbdPort, restPort, serverId, region, spine, iops,
-                    bandwidthMBps, (int) chunk, storeThreads, ramTier.equals("0") ? 0 : Sizes.parse(ramTier), rados,
-                    cluster);
+                    bandwidthMBps, (int) chunk, storeThreads, ramTier.equals("0") ? 0 : Sizes.parse(ramTier), nvme,
+                    rados, cluster, loadIntervalMs);
         } catch (IllegalArgumentException e) {
             System.err.println("serve: " + e.getMessage());
             return 2;

@@ -17,11 +17,13 @@ import java.util.List;
 /**
  * This server's Hazelcast member: joins the cluster over TCP/IP, publishes the server (region, spine, capacity,
  * internal address) as member attributes, and holds the replicated maps of the cluster's state:
- * {@code sg-maps} (volume → shard map) and {@code sg-volumes} (volume → record), each with one synchronous backup.
+ * {@code sg-maps} (volume → shard map) and {@code sg-volumes} (volume → record), each with one synchronous backup,
+ * and {@code sg-load} (server → its latest load report, no backup: it is re-published every interval).
  */
 public final class ClusterNode implements AutoCloseable {
     static final String MAPS = "sg-maps";
     static final String VOLUMES = "sg-volumes";
+    static final String LOAD = "sg-load";
 
     private final HazelcastInstance hz;
 
@@ -84,6 +86,11 @@ public final class ClusterNode implements AutoCloseable {
 
     public IMap<String, byte[]> volumes() {
         return hz.getMap(VOLUMES);
+    }
+
+    /** Server id → its latest {@code LoadReport} as JSON; entries expire, so a dead server's load disappears. */
+    public IMap<String, byte[]> loads() {
+        return hz.getMap(LOAD);
     }
 
     /** True when this member is the oldest (it loads persisted state into an empty cluster). */

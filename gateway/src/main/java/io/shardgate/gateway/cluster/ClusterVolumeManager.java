@@ -1,11 +1,11 @@
 package io.shardgate.gateway.cluster;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.shardgate.core.map.ShardMap;
 import io.shardgate.core.plan.PlanRequest;
 import io.shardgate.core.plan.PlanResult;
@@ -15,11 +15,12 @@ import io.shardgate.core.topology.ServerCapacity;
 import io.shardgate.core.topology.Topology;
 import io.shardgate.gateway.engine.LocalVolume;
 import io.shardgate.gateway.engine.MapCodec;
-import io.shardgate.gateway.engine.VolumeMetrics;
+import io.shardgate.gateway.engine.LoadMonitor;
+import io.shardgate.gateway.engine.LoadReport;
+import io.shardgate.gateway.engine.Owner;
 import io.shardgate.gateway.io.BlockVolume;
 import io.shardgate.gateway.io.VolumeResolver;
 import io.shardgate.gateway.store.DurableStore;
-import io.shardgate.gateway.tier.CacheTier;
 import io.shardgate.gateway.volume.ClusterView;
 import io.shardgate.gateway.volume.CreateVolumeRequest;
 import io.shardgate.gateway.volume.ServerStatus;
@@ -42,7 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -67,26 +68,25 @@ public final class ClusterVolumeManager implements VolumeManager, ClusterView, V
     private final DurableStore store;
     private final WorkerExecutor pool;
     private final ShardPlanner planner;
-    private final MeterRegistry registry;
-    private final CacheTier ram;
+    private final Owner owner;
+    private final LoadMonitor load;
     private final Vertx vertx;
     private final InternalClient client;
     private final InternalServer internal;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
-    private final AtomicLong nextVolumeKey = new AtomicLong();
     private static final long RESYNC_MS = 2000;
+    private static final ObjectMapper LOAD_JSON = new ObjectMapper();
     private long resyncTimer = -1;
 
-    private ClusterVolumeManager(ClusterNode node, Server self, DurableStore store, WorkerExecutor pool,
-                                 ShardPlanner planner, MeterRegistry registry, CacheTier ram, Vertx vertx,
-                                 InternalServer internal, InternalClient client) {
+    private ClusterVolumeManager(ClusterNode node, Server self, Owner owner, ShardPlanner planner, Vertx vertx,
+                                 InternalServer internal, InternalClient client, LoadMonitor load) {
+        this.load = load;
         this.node = node;
         this.self = self;
-        this.store = store;
-        this.pool = pool;
+        this.owner = owner;
+        this.store = owner.store();
+        this.pool = owner.pool();
         this.planner = planner;
-        this.registry = registry;
-        this.ram = ram;
         this.vertx = vertx;
         this.client = client;
         this.internal = internal;
@@ -109,15 +109,15 @@ public final class ClusterVolumeManager implements VolumeManager, ClusterView, V
      * Starts the internal protocol, joins the cluster (publishing the internal address), loads persisted state into
      * an empty cluster, and follows map changes. Blocking: call at start, off the event loop.
      */
-    public static ClusterVolumeManager start(ClusterOptions options, Server self, DurableStore store,
-                                             WorkerExecutor pool, ShardPlanner planner, MeterRegistry registry,
-                                             CacheTier ram, Vertx vertx) throws Exception {
+    public static ClusterVolumeManager start(ClusterOptions options, Server self, Owner owner, ShardPlanner planner,
+                                             Vertx vertx, LoadMonitor load) throws Exception {
         InternalServer internal = new InternalServer(vertx);
         int internalPort = internal.start(options.host(), options.internalPort()).toCompletionStage()
                 .toCompletableFuture().get();
         ClusterNode node = ClusterNode.start(options, self, internalPort);
-        ClusterVolumeManager m = new ClusterVolumeManager(node, self, store, pool, planner, registry, ram, vertx,
-                internal, new InternalClient(vertx));
+        ClusterVolumeManager m = new ClusterVolumeManager(node, self, owner, planner, vertx, internal,
+                new InternalClient(vertx), load);
+        load.publishTo(m::publish);
         m.follow();
         LOG.info("server {} joined cluster {} ({} members); internal protocol on {}:{}", self.id(),
                 options.clusterName(), node.peers().size(), options.host(), internalPort);
@@ -178,8 +178,7 @@ public final class ClusterVolumeManager implements VolumeManager, ClusterView, V
         }
         Entry e = entries.computeIfAbsent(name, n -> {
             AtomicReference<ShardMap> ref = new AtomicReference<>(m);
-            LocalVolume local = new LocalVolume(n, ref::get, self.id(), store, pool, new VolumeMetrics(registry, n),
-                    ram, nextVolumeKey.incrementAndGet());
+            LocalVolume local = owner.open(n, ref::get);
             return new Entry(ref, local, new RoutedVolume(n, ref::get, self.id(), local, this::peer, client, vertx));
         });
         e.map().accumulateAndGet(m, (old, neu) -> neu.version() >= old.version() ? neu : old);
@@ -188,7 +187,7 @@ public final class ClusterVolumeManager implements VolumeManager, ClusterView, V
     private void drop(String name) {
         Entry e = entries.remove(name);
         if (e != null) {
-            e.local().dropCachedBlocks();
+            owner.retire(e.local());
         }
     }
 
@@ -332,10 +331,38 @@ public final class ClusterVolumeManager implements VolumeManager, ClusterView, V
         return blocking(() -> map(name));
     }
 
+    /** Puts this server's report into the cluster; it expires after three intervals unless renewed. */
+    private void publish(LoadReport report) {
+        try {
+            node.loads().set(self.id(), LOAD_JSON.writeValueAsBytes(report), 3 * Math.max(1000, report.intervalMs()),
+                    TimeUnit.MILLISECONDS);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not publish the load of server {}: {}", self.id(), e.toString());
+        }
+    }
+
+    /** The fresh load reports of all servers, by server id (a server without one has measured nothing yet). */
+    private Map<String, LoadReport> loads() {
+        Map<String, LoadReport> out = new HashMap<>();
+        long now = System.currentTimeMillis();
+        node.loads().forEach((id, bytes) -> {
+            try {
+                LoadReport r = LOAD_JSON.readValue(bytes, LoadReport.class);
+                if (r.freshAt(now)) {
+                    out.put(id, r);
+                }
+            } catch (IOException e) {
+                LOG.warn("ignoring an unreadable load report of server {}: {}", id, e.toString());
+            }
+        });
+        return out;
+    }
+
     @Override
     public Future<List<ServerStatus>> servers() {
         return blocking(() -> {
             Topology t = topology();
+            Map<String, LoadReport> loads = loads();
             List<ServerStatus> out = new ArrayList<>();
             for (Peer p : node.peers()) {
                 int shards = 0;
@@ -345,19 +372,33 @@ public final class ClusterVolumeManager implements VolumeManager, ClusterView, V
                         shards += m.owner(i).equals(p.server().id()) ? 1 : 0;
                     }
                 }
-                out.add(new ServerStatus(p.server(), t.reserved(p.server().id()), true, 0, 0, shards));
+                LoadReport r = loads.getOrDefault(p.server().id(), LoadReport.empty(p.server().id()));
+                out.add(new ServerStatus(p.server(), t.reserved(p.server().id()), true, r.opsPerSec(),
+                        r.bytesPerSec(), shards));
             }
             return out;
         });
     }
 
-    /** The answering server's own counters for the volume (summing over servers is not built yet). */
+    /**
+     * The volume's counters summed over the servers owning its shards, from their latest load reports (so up to one
+     * monitor interval old); this server's own counters are taken live.
+     */
     @Override
     public Future<VolumeStats> stats(String volume) {
         return blocking(() -> {
             record(volume);
+            List<VolumeStats> parts = new ArrayList<>();
+            loads().forEach((id, r) -> {
+                if (!id.equals(self.id())) {
+                    r.volumes().stream().filter(v -> v.volume().equals(volume)).forEach(parts::add);
+                }
+            });
             Entry e = entries.get(volume);
-            return e == null ? new VolumeStats(volume, 0, 0, 0, 0, 0, 0, 0, 0, 0) : e.local().stats();
+            if (e != null) {
+                parts.add(e.local().stats());
+            }
+            return VolumeStats.sum(volume, parts);
         });
     }
 

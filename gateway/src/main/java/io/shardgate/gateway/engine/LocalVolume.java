@@ -1,11 +1,13 @@
 package io.shardgate.gateway.engine;
 
 import io.shardgate.core.map.ShardMap;
+import io.shardgate.core.reshard.ShardLoad;
 import io.shardgate.gateway.io.BlockVolume;
 import io.shardgate.gateway.io.VolumeIoException;
 import io.shardgate.gateway.store.AsyncChunkIo;
 import io.shardgate.gateway.store.DurableStore;
 import io.shardgate.gateway.tier.CacheTier;
+import io.shardgate.gateway.volume.VolumeStats;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -25,16 +27,20 @@ import java.util.function.Supplier;
 /**
  * A volume whose every shard this server owns: requests are split at chunk boundaries and each piece goes to the
  * durable store on the bounded {@code store-io} worker pool (never on the event loop). Writes are durable when
- * their future completes (write-through), so {@link #flush} has nothing left to do. Each piece checks that this
- * server owns the piece's shard at the current map version (rule 2).
+ * their future completes (write-through), so {@link #flush} has nothing left to do. Every request checks that this
+ * server owns the shards it touches at the current map version (rule 2), before any tier is looked at.
  *
- * <p>With a RAM tier, a block-aligned read whose blocks are all in the tier completes on the caller's event loop
- * without touching the store; other reads go to the store and then fill the tier with their whole blocks. Writes
- * invalidate the tier (write-invalidate keeps the tier from ever holding a block newer or older than the store).
- * A fill must never put back data older than a write that overtook the read (rule 4): every write marks its blocks'
- * stripes with a fresh sequence number before it invalidates them, at its start and again when the store has it,
- * and a fill stores a block only if no mark on its stripe is newer than the read's start, checked atomically with
- * the tier's invalidation.
+ * <p>Tiers: a block-aligned read whose blocks are all in the RAM tier completes on the caller's event loop without
+ * touching the store. Otherwise, with an NVMe tier, the blocks are looked up there on the worker pool (file I/O);
+ * an NVMe hit refills the RAM tier. Reads that reach the store fill both tiers with their whole blocks (the NVMe
+ * fill runs on the worker pool after the reply). Writes invalidate both tiers (write-invalidate keeps a tier from
+ * ever holding a block newer or older than the store). A fill must never put back data older than a write that
+ * overtook the read (rule 4): every write marks its blocks' stripes with a fresh sequence number before it
+ * invalidates them, at its start and again when the store has it, and a fill stores a block only if no mark on its
+ * stripe is newer than the read's start, checked atomically with the tier's invalidation.
+ *
+ * <p>Invalidating an NVMe block only touches its in-memory index, under the segment lock that an NVMe slot read or
+ * write (one 4 KiB pread/pwrite) may hold: the event loop can wait that long, never for the store.
  */
 public final class LocalVolume implements BlockVolume {
     private final String name;
@@ -44,7 +50,9 @@ public final class LocalVolume implements BlockVolume {
     private final WorkerExecutor pool;
     private final VolumeMetrics metrics;
     private final CacheTier ram;
+    private final CacheTier nvme;
     private final long volumeKey;
+    private final ChunkLoad load;
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicLongArray stripeMarks = new AtomicLongArray(STRIPES);
     private static final int STRIPES = 4096;
@@ -53,22 +61,22 @@ public final class LocalVolume implements BlockVolume {
     private static final long INVALIDATE_ALL_ABOVE = 64L << 20;
 
     /**
-     * @param map          the current shard map (read on every request; changes with extend)
-     * @param localServer  this server's id: every piece must belong to a shard it owns
-     * @param pool         the bounded worker pool for store calls
-     * @param ram          the RAM tier, or null for none
-     * @param volumeKey    this volume's key in the tier (unique per live volume)
+     * Use {@link Owner#open}.
+     *
+     * @param map       the current shard map (read on every request; changes with extend and re-sharding)
+     * @param volumeKey this volume's key in the tiers (unique per live volume)
      */
-    public LocalVolume(String name, Supplier<ShardMap> map, String localServer, DurableStore store,
-                       WorkerExecutor pool, VolumeMetrics metrics, CacheTier ram, long volumeKey) {
+    LocalVolume(String name, Supplier<ShardMap> map, Owner owner, VolumeMetrics metrics, long volumeKey) {
         this.name = name;
         this.map = map;
-        this.localServer = localServer;
-        this.store = store;
-        this.pool = pool;
+        this.localServer = owner.serverId();
+        this.store = owner.store();
+        this.pool = owner.pool();
         this.metrics = metrics;
-        this.ram = ram;
+        this.ram = owner.ram();
+        this.nvme = owner.nvme();
         this.volumeKey = volumeKey;
+        this.load = new ChunkLoad(map.get());
     }
 
     private static int stripe(long block) {
@@ -77,7 +85,7 @@ public final class LocalVolume implements BlockVolume {
 
     /** Marks the blocks of a range as written at a fresh sequence number, then drops them from the tier. */
     private void markAndInvalidate(long offset, long length) {
-        if (ram == null || length <= 0) {
+        if ((ram == null && nvme == null) || length <= 0) {
             return;
         }
         long mark = sequence.incrementAndGet();
@@ -87,39 +95,45 @@ public final class LocalVolume implements BlockVolume {
             for (int i = 0; i < STRIPES; i++) {
                 stripeMarks.accumulateAndGet(i, mark, Math::max);
             }
-            ram.invalidateVolume(volumeKey);
+            dropCachedBlocks();
             return;
         }
         for (long b = first; b <= last; b++) {
             stripeMarks.accumulateAndGet(stripe(b), mark, Math::max);
-            ram.invalidate(volumeKey, b);
+            if (ram != null) {
+                ram.invalidate(volumeKey, b);
+            }
+            if (nvme != null) {
+                nvme.invalidate(volumeKey, b);
+            }
         }
     }
 
-    /** Serves a block-aligned read from the RAM tier alone, or returns null when any block is missing. */
-    private Buffer readFromRam(long offset, int length) {
-        if (ram == null || offset % BLOCK != 0 || length % BLOCK != 0 || length == 0) {
-            return null;
-        }
+    private static boolean blockAligned(long offset, int length) {
+        return offset % BLOCK == 0 && length % BLOCK == 0 && length > 0;
+    }
+
+    /** Serves a block-aligned read from one tier alone, or returns null when any block is missing there. */
+    private Buffer readFromTier(CacheTier tier, long offset, int length) {
         byte[] out = new byte[length];
         ByteBuffer dst = ByteBuffer.wrap(out);
         for (long b = offset / BLOCK; dst.hasRemaining(); b++) {
-            if (!ram.read(volumeKey, b, dst)) {
-                metrics.ramMiss();
+            if (!tier.read(volumeKey, b, dst)) {
+                metrics.tierMiss(tier == ram);
                 return null;
             }
         }
-        metrics.ramHit(length / BLOCK);
+        metrics.tierHit(tier == ram, length / BLOCK);
         return Buffer.buffer(out);
     }
 
-    /** Puts the whole blocks of a completed store read into the tier unless a write overtook the read. */
-    private void fill(long offset, byte[] data, long readStartedAt) {
+    /** Puts the whole blocks of completed read data into a tier unless a write overtook the read. */
+    private void fill(CacheTier tier, long offset, byte[] data, long readStartedAt) {
         long firstFull = (offset + BLOCK - 1) / BLOCK;
         long endFull = (offset + data.length) / BLOCK;
         for (long b = firstFull; b < endFull; b++) {
             int stripe = stripe(b);
-            ram.fillIf(volumeKey, b, ByteBuffer.wrap(data, (int) (b * BLOCK - offset), BLOCK),
+            tier.fillIf(volumeKey, b, ByteBuffer.wrap(data, (int) (b * BLOCK - offset), BLOCK),
                     () -> stripeMarks.get(stripe) <= readStartedAt);
         }
     }
@@ -228,34 +242,76 @@ public final class LocalVolume implements BlockVolume {
     @Override
     public Future<Buffer> read(long offset, int length) {
         long t0 = System.nanoTime();
-        if (VolumeIoException.outOfRange(name, offset, length, sizeBytes()) == null) {
-            Buffer hit = readFromRam(offset, length);
+        try {
+            checkedMap(offset, length);
+        } catch (VolumeIoException e) {
+            metrics.error();
+            return Future.failedFuture(e);
+        }
+        boolean aligned = blockAligned(offset, length);
+        if (ram != null && aligned) {
+            Buffer hit = readFromTier(ram, offset, length);
             if (hit != null) {
-                metrics.read(length, System.nanoTime() - t0);
+                completed(offset, length, t0, false);
                 return Future.succeededFuture(hit);
             }
         }
         long readStartedAt = sequence.get();
+        Future<Buffer> result;
+        if (nvme != null && aligned) {
+            result = pool.<Buffer>executeBlocking(() -> readFromTier(nvme, offset, length), false)
+                    .compose(hit -> {
+                        if (hit == null) {
+                            return readFromStore(offset, length, readStartedAt);
+                        }
+                        if (ram != null) {
+                            fill(ram, offset, hit.getBytes(), readStartedAt);
+                        }
+                        return Future.succeededFuture(hit);
+                    });
+        } else {
+            result = readFromStore(offset, length, readStartedAt);
+        }
+        return result.andThen(ar -> {
+            if (ar.succeeded()) {
+                completed(offset, length, t0, false);
+            } else {
+                metrics.error();
+            }
+        });
+    }
+
+    private void completed(long offset, long length, long t0, boolean write) {
+        long nanos = System.nanoTime() - t0;
+        if (write) {
+            metrics.write(length, nanos);
+        } else {
+            metrics.read(length, nanos);
+        }
+        load.record(offset, length, nanos);
+    }
+
+    /** Reads from the durable store and fills the tiers (the NVMe tier on the worker pool, after the reply). */
+    private Future<Buffer> readFromStore(long offset, int length, long readStartedAt) {
+        metrics.storeRead();
         byte[] out = new byte[Math.max(0, length)];
-        Promise<Buffer> p = Promise.promise();
-        (store instanceof AsyncChunkIo async
+        return (store instanceof AsyncChunkIo async
                 ? forEachPieceAsync(async, offset, length, (io, chunk, inChunk, bufOff, n) ->
                         io.readAsync(name, chunk, inChunk, out, bufOff, n))
                 : forEachPiece(offset, length, (chunk, inChunk, bufOff, n) ->
                         store.read(name, chunk, inChunk, ByteBuffer.wrap(out, bufOff, n))))
-                .onComplete(ar -> {
-                    if (ar.succeeded()) {
-                        if (ram != null) {
-                            fill(offset, out, readStartedAt);
-                        }
-                        metrics.read(length, System.nanoTime() - t0);
-                        p.complete(Buffer.buffer(out));
-                    } else {
-                        metrics.error();
-                        p.fail(ar.cause());
+                .map(done -> {
+                    if (ram != null) {
+                        fill(ram, offset, out, readStartedAt);
                     }
+                    if (nvme != null) {
+                        pool.executeBlocking(() -> {
+                            fill(nvme, offset, out, readStartedAt);
+                            return null;
+                        }, false);
+                    }
+                    return Buffer.buffer(out);
                 });
-        return p.future();
     }
 
     @Override
@@ -275,7 +331,7 @@ public final class LocalVolume implements BlockVolume {
         return written.onComplete(ar -> {
                     markAndInvalidate(offset, length); // the store has it (or failed): drop any fill that raced
                     if (ar.succeeded()) {
-                        metrics.write(length, System.nanoTime() - t0);
+                        completed(offset, length, t0, true);
                     } else {
                         metrics.error();
                     }
@@ -299,17 +355,30 @@ public final class LocalVolume implements BlockVolume {
         return trim(offset, length); // discarded ranges read as zeroes, durably
     }
 
-    /** Frees this volume's blocks in the tier (the volume is being deleted). */
-    public void dropCachedBlocks() {
+    long volumeKey() {
+        return volumeKey;
+    }
+
+    /** Frees this volume's blocks in the tiers (the volume is being deleted: see {@link Owner#retire}). */
+    void dropCachedBlocks() {
         if (ram != null) {
             ram.invalidateVolume(volumeKey);
+        }
+        if (nvme != null) {
+            nvme.invalidateVolume(volumeKey);
         }
     }
 
     /** This server's counters for the volume (the pieces it served as owner), since it started. */
-    public io.shardgate.gateway.volume.VolumeStats stats() {
-        return new io.shardgate.gateway.volume.VolumeStats(name, metrics.readOps(), metrics.writeOps(),
-                metrics.readBytes(), metrics.writeBytes(), metrics.ramHits(), 0, metrics.ramMisses(), 0, 0);
+    public VolumeStats stats() {
+        return new VolumeStats(name, metrics.readOps(), metrics.writeOps(),
+                metrics.readBytes(), metrics.writeBytes(), metrics.tierHits(true), metrics.tierHits(false),
+                metrics.storeReads(), 0, 0);
+    }
+
+    /** The load of this server's shards of the volume since the previous call (one caller at a time). */
+    public List<ShardLoad> sampleLoad(long nowNanos) {
+        return load.sample(map.get(), localServer, nowNanos);
     }
 
     VolumeMetrics metrics() {

@@ -1,6 +1,5 @@
 package io.shardgate.gateway.engine;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.shardgate.core.map.ShardMap;
 import io.shardgate.core.plan.PlanRequest;
 import io.shardgate.core.plan.PlanResult;
@@ -10,7 +9,6 @@ import io.shardgate.core.topology.Topology;
 import io.shardgate.gateway.io.BlockVolume;
 import io.shardgate.gateway.io.VolumeResolver;
 import io.shardgate.gateway.store.DurableStore;
-import io.shardgate.gateway.tier.CacheTier;
 import io.shardgate.gateway.volume.ClusterView;
 import io.shardgate.gateway.volume.CreateVolumeRequest;
 import io.shardgate.gateway.volume.ServerStatus;
@@ -47,35 +45,33 @@ public final class LocalVolumeManager implements VolumeManager, ClusterView, Vol
     private final DurableStore store;
     private final WorkerExecutor pool;
     private final ShardPlanner planner;
-    private final MeterRegistry registry;
-    private final CacheTier ram;
-    private final java.util.concurrent.atomic.AtomicLong nextVolumeKey = new java.util.concurrent.atomic.AtomicLong();
+    private final Owner owner;
+    private final LoadMonitor load;
     private final Map<String, Entry> volumes = new ConcurrentHashMap<>();
-    private final long startNanos = System.nanoTime();
     private Topology topology;
 
-    private LocalVolumeManager(Server server, DurableStore store, WorkerExecutor pool, ShardPlanner planner,
-                               MeterRegistry registry, CacheTier ram) {
-        this.ram = ram;
+    private LocalVolumeManager(Server server, Owner owner, ShardPlanner planner, LoadMonitor load) {
         this.server = server;
-        this.store = store;
-        this.pool = pool;
+        this.load = load;
+        this.owner = owner;
+        this.store = owner.store();
+        this.pool = owner.pool();
         this.planner = planner;
-        this.registry = registry;
         this.topology = Topology.of(List.of(server));
     }
 
     /**
      * Loads every persisted volume; blocking (call at start, off the event loop).
      *
-     * @param ram the RAM tier shared by the volumes, or null for none
+     * @param owner this server's owner side (its id must be {@code server}'s)
+     * @param load  the owner's load monitor, for the server's current load
      */
-    public static LocalVolumeManager open(Server server, DurableStore store, WorkerExecutor pool, ShardPlanner planner,
-                                          MeterRegistry registry, CacheTier ram) throws IOException {
-        LocalVolumeManager m = new LocalVolumeManager(server, store, pool, planner, registry, ram);
-        for (String key : store.listMeta(VOLUMES)) {
-            MapCodec.VolumeRecord r = MapCodec.decodeRecord(store.getMeta(key).orElseThrow());
-            byte[] mapBytes = store.getMeta(MAPS + r.name()).orElseThrow(() ->
+    public static LocalVolumeManager open(Server server, Owner owner, ShardPlanner planner, LoadMonitor load)
+            throws IOException {
+        LocalVolumeManager m = new LocalVolumeManager(server, owner, planner, load);
+        for (String key : m.store.listMeta(VOLUMES)) {
+            MapCodec.VolumeRecord r = MapCodec.decodeRecord(m.store.getMeta(key).orElseThrow());
+            byte[] mapBytes = m.store.getMeta(MAPS + r.name()).orElseThrow(() ->
                     new IOException("volume " + r.name() + " has a record but no shard map in the store"));
             m.add(r, MapCodec.decodeMap(mapBytes));
         }
@@ -84,9 +80,7 @@ public final class LocalVolumeManager implements VolumeManager, ClusterView, Vol
 
     private Entry add(MapCodec.VolumeRecord r, ShardMap map) {
         AtomicReference<ShardMap> ref = new AtomicReference<>(map);
-        // a fresh tier key per live volume: a deleted volume's blocks can never be read by a new one of that name
-        Entry e = new Entry(r, ref, new LocalVolume(r.name(), ref::get, server.id(), store, pool,
-                new VolumeMetrics(registry, r.name()), ram, nextVolumeKey.incrementAndGet()));
+        Entry e = new Entry(r, ref, owner.open(r.name(), ref::get));
         volumes.put(r.name(), e);
         topology = topology.reserve(r.reservedCapacity());
         return e;
@@ -172,7 +166,7 @@ public final class LocalVolumeManager implements VolumeManager, ClusterView, Vol
             store.deleteMeta(MAPS + name);
             store.deleteVolume(name);
             volumes.remove(name);
-            e.volume().dropCachedBlocks();
+            owner.retire(e.volume());
             topology = topology.release(e.record().reservedCapacity());
             return null;
         });
@@ -190,17 +184,9 @@ public final class LocalVolumeManager implements VolumeManager, ClusterView, Vol
     @Override
     public Future<List<ServerStatus>> servers() {
         int shards = volumes.values().stream().mapToInt(e -> e.map().get().shardCount()).sum();
-        double ops = 0;
-        double bytes = 0;
-        for (Entry e : volumes.values()) {
-            VolumeMetrics m = e.volume().metrics();
-            ops += m.readOps() + m.writeOps();
-            bytes += m.readBytes() + m.writeBytes();
-        }
-        // averages since start; Prometheus gives recent rates from the counters
-        double seconds = Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9);
+        LoadReport now = load.latest();
         return Future.succeededFuture(List.of(new ServerStatus(server, topology.reserved(server.id()), true,
-                ops / seconds, bytes / seconds, shards)));
+                now.opsPerSec(), now.bytesPerSec(), shards)));
     }
 
     @Override

@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
  * The meters of one volume, resolved once so the I/O path records without lookups or allocation:
  * {@code shardgate_volume_ops_total{volume,op}}, {@code shardgate_volume_bytes_total{volume,op}},
  * {@code shardgate_volume_latency_seconds{volume,op}} (histogram), {@code shardgate_volume_errors_total},
- * {@code shardgate_tier_hits_total{volume,tier}} (blocks) and {@code shardgate_tier_misses_total{volume,tier}}.
+ * {@code shardgate_tier_hits_total{volume,tier}} (blocks), {@code shardgate_tier_misses_total{volume,tier}} (reads)
+ * and {@code shardgate_store_reads_total{volume}}.
  */
 public final class VolumeMetrics {
     private final Counter readOps;
@@ -22,6 +23,9 @@ public final class VolumeMetrics {
     private final Timer writeLatency;
     private final Counter ramHits;
     private final Counter ramMisses;
+    private final Counter nvmeHits;
+    private final Counter nvmeMisses;
+    private final Counter storeReads;
 
     public VolumeMetrics(MeterRegistry registry, String volume) {
         readOps = Counter.builder("shardgate.volume.ops").tag("volume", volume).tag("op", "read").register(registry);
@@ -35,26 +39,39 @@ public final class VolumeMetrics {
                 .publishPercentileHistogram().register(registry);
         writeLatency = Timer.builder("shardgate.volume.latency").tag("volume", volume).tag("op", "write")
                 .publishPercentileHistogram().register(registry);
-        ramHits = Counter.builder("shardgate.tier.hits").description("blocks read from a tier").tag("volume", volume)
-                .tag("tier", "ram").register(registry);
-        ramMisses = Counter.builder("shardgate.tier.misses").description("reads that missed a tier")
-                .tag("volume", volume).tag("tier", "ram").register(registry);
+        ramHits = tierCounter(registry, "shardgate.tier.hits", "blocks read from a tier", volume, "ram");
+        ramMisses = tierCounter(registry, "shardgate.tier.misses", "reads that missed a tier", volume, "ram");
+        nvmeHits = tierCounter(registry, "shardgate.tier.hits", "blocks read from a tier", volume, "nvme");
+        nvmeMisses = tierCounter(registry, "shardgate.tier.misses", "reads that missed a tier", volume, "nvme");
+        storeReads = Counter.builder("shardgate.store.reads").description("reads that went to the durable store")
+                .tag("volume", volume).register(registry);
     }
 
-    void ramHit(int blocks) {
-        ramHits.increment(blocks);
+    private static Counter tierCounter(MeterRegistry registry, String name, String description, String volume,
+                                       String tier) {
+        return Counter.builder(name).description(description).tag("volume", volume).tag("tier", tier)
+                .register(registry);
     }
 
-    void ramMiss() {
-        ramMisses.increment();
+    void tierHit(boolean ram, int blocks) {
+        (ram ? ramHits : nvmeHits).increment(blocks);
     }
 
-    long ramHits() {
-        return (long) ramHits.count();
+    void tierMiss(boolean ram) {
+        (ram ? ramMisses : nvmeMisses).increment();
     }
 
-    long ramMisses() {
-        return (long) ramMisses.count();
+    /** Blocks read from the RAM tier ({@code ram}) or the NVMe tier. */
+    long tierHits(boolean ram) {
+        return (long) (ram ? ramHits : nvmeHits).count();
+    }
+
+    void storeRead() {
+        storeReads.increment();
+    }
+
+    long storeReads() {
+        return (long) storeReads.count();
     }
 
     void read(long bytes, long nanos) {

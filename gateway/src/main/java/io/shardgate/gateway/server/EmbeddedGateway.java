@@ -7,7 +7,9 @@ import io.shardgate.core.plan.SpreadingPlanner;
 import io.shardgate.core.topology.Server;
 import io.shardgate.core.topology.ServerCapacity;
 import io.shardgate.gateway.cluster.ClusterVolumeManager;
+import io.shardgate.gateway.engine.LoadMonitor;
 import io.shardgate.gateway.engine.LocalVolumeManager;
+import io.shardgate.gateway.engine.Owner;
 import io.shardgate.gateway.io.VolumeResolver;
 import io.shardgate.gateway.volume.ClusterView;
 import io.shardgate.gateway.volume.VolumeManager;
@@ -18,6 +20,7 @@ import io.shardgate.gateway.rest.TokenValidator;
 import io.shardgate.gateway.store.DurableStore;
 import io.shardgate.gateway.store.LocalDirectoryStore;
 import io.shardgate.gateway.store.RadosStore;
+import io.shardgate.gateway.tier.NvmeFileTier;
 import io.shardgate.gateway.tier.RamTier;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -47,6 +50,8 @@ public final class EmbeddedGateway implements AutoCloseable {
     private WorkerExecutor storePool;
     private DurableStore store;
     private RamTier ram;
+    private NvmeFileTier nvme;
+    private LoadMonitor load;
     private VolumeResolver volumeNames;
     private ClusterVolumeManager cluster;
     private NbdServer nbd;
@@ -71,18 +76,21 @@ public final class EmbeddedGateway implements AutoCloseable {
         Server self = new Server(options.serverId(), options.region(), options.spine(),
                 new ServerCapacity(options.iops(), options.bandwidthMBps(), 0, 0));
         ram = options.ramTierBytes() == 0 ? null : new RamTier(options.ramTierBytes(), 16);
+        nvme = options.nvmeTier() == null ? null
+                : NvmeFileTier.create(options.nvmeTier().file(), options.nvmeTier().bytes(), 16);
+        Owner owner = new Owner(options.serverId(), store, storePool, registry, ram, nvme);
+        load = new LoadMonitor(owner, vertx, options.loadIntervalMs()).start();
         VolumeManager manager;
         ClusterView view;
         VolumeResolver resolver;
         if (options.cluster() == null) {
-            LocalVolumeManager local = LocalVolumeManager.open(self, store, storePool, new SpreadingPlanner(), registry,
-                    ram);
+            LocalVolumeManager local = LocalVolumeManager.open(self, owner, new SpreadingPlanner(), load);
             manager = local;
             view = local;
             resolver = local;
         } else {
-            cluster = ClusterVolumeManager.start(options.cluster(), self, store, storePool, new SpreadingPlanner(),
-                    registry, ram, vertx);
+            cluster = ClusterVolumeManager.start(options.cluster(), self, owner, new SpreadingPlanner(), vertx,
+                    load);
             manager = cluster;
             view = cluster;
             resolver = cluster;
@@ -153,6 +161,9 @@ public final class EmbeddedGateway implements AutoCloseable {
         if (nbd != null) {
             nbd.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
+        if (load != null) {
+            load.close();
+        }
         if (cluster != null) {
             cluster.close();
         }
@@ -167,6 +178,9 @@ public final class EmbeddedGateway implements AutoCloseable {
         }
         if (ram != null) {
             ram.close();
+        }
+        if (nvme != null) {
+            nvme.close();
         }
         LOG.info("ShardGate embedded gateway {} stopped", options.serverId());
     }

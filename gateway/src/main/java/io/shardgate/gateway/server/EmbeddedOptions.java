@@ -17,12 +17,15 @@ import java.nio.file.Path;
  * @param chunkSize     chunk size in bytes (power of two, 64 KiB to 64 MiB)
  * @param storeThreads  size of the bounded {@code store-io} worker pool
  * @param ramTierBytes  off-heap RAM tier size in bytes; 0 for none
+ * @param nvmeTier      the NVMe tier's file and size, or null for none
  * @param rados         the Ceph cluster holding the data, or null for the local-directory store under dataDir
  * @param cluster       how to join a cluster of servers sharing the store, or null for a single node
+ * @param loadIntervalMs how often the load monitor samples and publishes per-shard load, milliseconds
  */
 public record EmbeddedOptions(Path dataDir, String host, int nbdPort, int restPort, String serverId, String region,
                               String spine, long iops, double bandwidthMBps, int chunkSize, int storeThreads,
-                              long ramTierBytes, Rados rados, io.shardgate.gateway.cluster.ClusterOptions cluster) {
+                              long ramTierBytes, NvmeTier nvmeTier, Rados rados, io.shardgate.gateway.cluster.ClusterOptions cluster,
+                              long loadIntervalMs) {
 
     /**
      * Where the data lives in Ceph.
@@ -36,6 +39,19 @@ public record EmbeddedOptions(Path dataDir, String host, int nbdPort, int restPo
             require(conf != null, "--ceph-conf", "is required with --store rados");
             require(client != null && !client.isBlank(), "--ceph-client", "is required");
             require(pool != null && !pool.isBlank(), "--ceph-pool", "is required");
+        }
+    }
+
+    /**
+     * The NVMe tier: a preallocated file (put it on an NVMe device; opened with O_DIRECT where allowed).
+     *
+     * @param file  the tier file, created or truncated at start (its content is a cache, not kept across restarts)
+     * @param bytes its size, at least 1M
+     */
+    public record NvmeTier(Path file, long bytes) {
+        public NvmeTier {
+            require(file != null, "--nvme-tier-file", "is required with --nvme-tier");
+            require(bytes >= (1 << 20), "--nvme-tier", "must be at least 1M, was " + bytes);
         }
     }
 
@@ -53,6 +69,8 @@ public record EmbeddedOptions(Path dataDir, String host, int nbdPort, int restPo
         require(Integer.bitCount(chunkSize) == 1 && chunkSize >= (64 << 10) && chunkSize <= (64 << 20), "--chunk-size",
                 "must be a power of two from 64K to 64M, was " + chunkSize);
         require(storeThreads >= 1 && storeThreads <= 256, "--store-threads", "must be 1-256, was " + storeThreads);
+        require(loadIntervalMs >= 100 && loadIntervalMs <= 3_600_000, "--load-interval",
+                "must be 100 ms to 1 hour, was " + loadIntervalMs + " ms");
         require(ramTierBytes == 0 || ramTierBytes >= (1 << 20), "--ram-tier", "must be 0 (none) or at least 1M, was "
                 + ramTierBytes);
     }

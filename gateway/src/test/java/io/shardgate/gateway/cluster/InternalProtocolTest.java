@@ -6,7 +6,7 @@ import io.shardgate.core.map.ShardMap;
 import io.shardgate.core.topology.Server;
 import io.shardgate.core.topology.ServerCapacity;
 import io.shardgate.gateway.engine.LocalVolume;
-import io.shardgate.gateway.engine.VolumeMetrics;
+import io.shardgate.gateway.engine.Owner;
 import io.shardgate.gateway.io.BlockVolume;
 import io.shardgate.gateway.io.VolumeIoException;
 import io.shardgate.gateway.store.MemoryStore;
@@ -39,8 +39,8 @@ class InternalProtocolTest {
     void start() throws Exception {
         vertx = Vertx.vertx();
         map.set(ShardMap.of("v", "sp", 2, 4L * CHUNK, CHUNK, List.of(new Shard(0, 4L * CHUNK, "owner"))));
-        LocalVolume local = new LocalVolume("v", map::get, "owner", new MemoryStore(CHUNK),
-                vertx.createSharedWorkerExecutor("t", 2), new VolumeMetrics(new SimpleMeterRegistry(), "v"), null, 1);
+        LocalVolume local = new Owner("owner", new MemoryStore(CHUNK), vertx.createSharedWorkerExecutor("t", 2),
+                new SimpleMeterRegistry(), null, null).open("v", map::get);
         server = new InternalServer(vertx);
         server.serve(new InternalServer.Owned() {
             @Override

@@ -4,7 +4,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.shardgate.core.map.Shard;
 import io.shardgate.core.map.ShardMap;
 import io.shardgate.gateway.io.VolumeIoException;
+import io.shardgate.core.reshard.ShardLoad;
 import io.shardgate.gateway.store.MemoryStore;
+import io.shardgate.gateway.tier.CacheTier;
+import io.shardgate.gateway.tier.NvmeFileTier;
+import io.shardgate.gateway.tier.RamTier;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -12,7 +16,11 @@ import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -45,25 +53,53 @@ class LocalVolumeTest {
     @AfterEach
     void tearDown() {
         vertx.close();
+        tiers.forEach(CacheTier::close);
     }
+
+    /** Which cache tiers sit in front of the store. */
+    enum Tiers {
+        NONE, RAM, NVME, RAM_AND_NVME;
+
+        boolean ram() {
+            return this == RAM || this == RAM_AND_NVME;
+        }
+
+        boolean nvme() {
+            return this == NVME || this == RAM_AND_NVME;
+        }
+    }
+
+    @TempDir
+    Path tmp;
+    private final List<CacheTier> tiers = new ArrayList<>();
 
     private LocalVolume volume(String owner) {
-        return volume(owner, null);
+        return volume(owner, Tiers.NONE);
     }
 
-    private LocalVolume volume(String owner, io.shardgate.gateway.tier.CacheTier ram) {
-        return new LocalVolume("v", () -> map, owner, store, pool, new VolumeMetrics(new SimpleMeterRegistry(), "v"),
-                ram, 1);
+    private LocalVolume volume(String owner, Tiers t) {
+        try {
+            CacheTier ram = t.ram() ? new RamTier(4 << 20, 4) : null;
+            CacheTier nvme = t.nvme() ? NvmeFileTier.create(tmp.resolve("nvme-" + tiers.size()), 4 << 20, 4) : null;
+            for (CacheTier c : new CacheTier[] {ram, nvme}) {
+                if (c != null) {
+                    tiers.add(c);
+                }
+            }
+            return new Owner(owner, store, pool, new SimpleMeterRegistry(), ram, nvme).open("v", () -> map);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static <T> T await(Future<T> f) throws Exception {
         return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    @org.junit.jupiter.params.ParameterizedTest(name = "RAM tier: {0}")
-    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
-    void randomWritesAndReadsMatchAReference(boolean withRam) throws Exception {
-        LocalVolume v = volume("me", withRam ? new io.shardgate.gateway.tier.RamTier(4 << 20, 4) : null);
+    @ParameterizedTest(name = "tiers: {0}")
+    @EnumSource(Tiers.class)
+    void randomWritesAndReadsMatchAReference(Tiers t) throws Exception {
+        LocalVolume v = volume("me", t);
         byte[] reference = new byte[SIZE];
         Random r = new Random(11);
         for (int round = 0; round < 20; round++) {
@@ -96,10 +132,10 @@ class LocalVolumeTest {
      * Reads that fill the tier race with writes to the same blocks; after every round the volume (served from the
      * tier where it can) must read exactly what the store holds: a stale fill would show as a difference.
      */
-    @Test
-    void fillsNeverLeaveTheTierOlderThanTheStore() throws Exception {
-        io.shardgate.gateway.tier.RamTier ram = new io.shardgate.gateway.tier.RamTier(4 << 20, 4);
-        LocalVolume v = volume("me", ram);
+    @ParameterizedTest(name = "tiers: {0}")
+    @EnumSource(value = Tiers.class, names = {"RAM", "NVME", "RAM_AND_NVME"})
+    void fillsNeverLeaveTheTierOlderThanTheStore(Tiers t) throws Exception {
+        LocalVolume v = volume("me", t);
         Random r = new Random(17);
         int blocks = 8;
         for (int round = 0; round < 150; round++) {
@@ -119,9 +155,61 @@ class LocalVolumeTest {
             store.read("v", 0, 0, java.nio.ByteBuffer.wrap(truth));
             assertArrayEquals(truth, await(v.read(0, blocks * 4096)).getBytes(), "round " + round);
             // a second read is a tier hit now: it must agree as well
-            assertArrayEquals(truth, await(v.read(0, blocks * 4096)).getBytes(), "round " + round + " (from RAM)");
+            assertArrayEquals(truth, await(v.read(0, blocks * 4096)).getBytes(), "round " + round + " (from a tier)");
         }
-        assertTrue(ram.usedBytes() > 0, "the tier was used");
+        for (CacheTier c : tiers) {
+            assertTrue(c.usedBytes() > 0, "the tier was used: " + c);
+        }
+    }
+
+    @Test
+    void aSecondReadIsServedByTheNvmeTierAndRefillsRam() throws Exception {
+        LocalVolume v = volume("me", Tiers.RAM_AND_NVME);
+        byte[] data = new byte[8192];
+        new Random(3).nextBytes(data);
+        await(v.write(4096, Buffer.buffer(data), false));
+        assertArrayEquals(data, await(v.read(4096, 8192)).getBytes()); // from the store: fills both tiers
+        CacheTier nvme = tiers.get(1);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (nvme.usedBytes() < 8192 && System.nanoTime() < deadline) {
+            Thread.sleep(5); // the NVMe fill runs on the worker pool after the reply
+        }
+        tiers.get(0).invalidateVolume(1); // RAM loses the blocks, NVMe keeps them
+        assertArrayEquals(data, await(v.read(4096, 8192)).getBytes());
+        assertEquals(2, v.stats().nvmeHits(), "both blocks came from the NVMe tier");
+        assertEquals(1, v.stats().misses(), "only the first read reached the store");
+        assertArrayEquals(data, await(v.read(4096, 8192)).getBytes());
+        assertEquals(2, v.stats().ramHits(), "the NVMe hit refilled the RAM tier");
+    }
+
+    @Test
+    void cachedBlocksOfAShardThatMovedAwayAreNotServed() throws Exception {
+        LocalVolume v = volume("me", Tiers.RAM_AND_NVME);
+        await(v.write(0, Buffer.buffer(new byte[4096]), false));
+        await(v.read(0, 4096)); // now cached
+        map = map.move(0, "another-server");
+        Throwable e = v.read(0, 4096).toCompletionStage().toCompletableFuture().handle((ok, err) -> err).get();
+        assertEquals(VolumeIoException.Kind.NOT_PERMITTED, assertInstanceOf(VolumeIoException.class, e).kind());
+    }
+
+    @Test
+    void loadIsSampledPerOwnedShardAndChunk() throws Exception {
+        map = ShardMap.of("v", "sp", 1, SIZE, CHUNK, List.of(new Shard(0, 5L * CHUNK, "me"),
+                new Shard(5L * CHUNK, 6L * CHUNK, "other"), new Shard(11L * CHUNK, 5L * CHUNK, "me")));
+        LocalVolume v = volume("me");
+        v.sampleLoad(System.nanoTime());
+        for (int i = 0; i < 6; i++) {
+            await(v.write(2L * CHUNK + i * 4096, Buffer.buffer(new byte[4096]), false));
+        }
+        await(v.read(12L * CHUNK, 4096));
+        List<ShardLoad> loads = v.sampleLoad(System.nanoTime());
+        assertEquals(List.of(0, 2), loads.stream().map(ShardLoad::shardIndex).toList(), "only owned shards");
+        ShardLoad first = loads.get(0);
+        assertArrayEquals(new long[] {0, 0, 6, 0, 0}, first.chunkOps());
+        assertTrue(first.opsPerSec() > 0 && first.bytesPerSec() >= first.opsPerSec() * 4096 * 0.99);
+        assertTrue(first.latencyUs() > 0, "latency " + first.latencyUs());
+        assertArrayEquals(new long[] {0, 1, 0, 0, 0}, loads.get(1).chunkOps());
+        assertEquals(0, v.sampleLoad(System.nanoTime()).get(0).opsPerSec(), "counts are since the previous sample");
     }
 
     @Test

@@ -26,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Three gateway servers in one spine (each with its own Vert.x and Hazelcast member, sharing one durable store),
@@ -55,8 +56,8 @@ class ClusterIT {
             for (int i = 0; i < 3; i++) {
                 int n = i;
                 fs.add(starter.submit(() -> new EmbeddedGateway(new EmbeddedOptions(dir.resolve("shared"), "127.0.0.1", 0,
-                        0, "gw-" + n, "region-1", "spine-1", 10_000, 1000, 64 << 10, 8, 4 << 20, null,
-                        new ClusterOptions("it-" + ProcessHandle.current().pid(), "127.0.0.1", hzPorts[n], members, 0)))
+                        0, "gw-" + n, "region-1", "spine-1", 10_000, 1000, 64 << 10, 8, 4 << 20, null, null,
+                        new ClusterOptions("it-" + ProcessHandle.current().pid(), "127.0.0.1", hzPorts[n], members, 0), 500))
                         .start()));
             }
             List<EmbeddedGateway> out = new ArrayList<>();
@@ -127,6 +128,17 @@ class ClusterIT {
             ClientTools.runOk(LIMIT, "fio", "--name=cluster", "--ioengine=nbd", "--uri=" + nbd(gws.get(1), "wide"),
                     "--rw=randwrite", "--bs=4k", "--iodepth=16", "--offset=300m", "--size=8m", "--verify=crc32c",
                     "--verify_fatal=1", "--do_verify=1", "--randseed=5");
+            // statistics asked of any server sum the counters of all three owners (from their load reports)
+            long written = 0;
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (written < (576L << 20) && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                written = new JsonObject(rest(gws.get(2), "GET", "/v1/volumes/wide/stats", null).body())
+                        .getLong("writeBytes");
+            }
+            assertTrue(written >= (576L << 20), "320 MiB by qemu-io and 256 MiB by nbdcopy, summed: " + written);
+            String metrics = rest(gws.get(0), "GET", "/metrics", null).body();
+            assertTrue(metrics.contains("shardgate_shard_ops_per_second{shard=\""), "per-shard load is exported");
         } finally {
             for (EmbeddedGateway g : gws) {
                 g.close();
