@@ -15,6 +15,8 @@ usage: tests/bench/gateway-bench.sh [--runtime SECONDS] [--size-mib MIB] [--out 
   --out DIR     results folder (default tests/bench/results)
   --store-threads N  store-io pool of the RADOS gateway (default 16; 64 measured no better, see the README;
                 each rados-java call blocks its thread)
+  --profile DIR record the RADOS gateway with JFR (settings=profile) into DIR/gateway-rados.jfr
+The miss rows also give CPU time per operation of each process (gateway, ceph-osd, fio), from /proc.
 Needs gateway/target/gateway.jar (mvn -B -q package -DskipTests), Ceph (scripts/install-deps.sh), nbdkit, fio.
 USAGE
 }
@@ -22,6 +24,7 @@ USAGE
 RUNTIME=15
 SIZE_MIB=1024
 STORE_THREADS=16
+PROFILE=
 OUT=tests/bench/results
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -29,6 +32,7 @@ while [[ $# -gt 0 ]]; do
     --size-mib) SIZE_MIB="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     --store-threads) STORE_THREADS="$2"; shift 2 ;;
+    --profile) PROFILE="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -62,9 +66,15 @@ CONF=$(tests/scripts/ceph-cluster.sh start "$WORK/ceph" | tail -1)
 
 start_gateway() { # name rest nbd extra-args...
   local name=$1 rest=$2 nbd=$3; shift 3
-  java -Xmx2g -XX:MaxDirectMemorySize=3g -jar "$JAR" serve --embedded --data-dir "$WORK/$name" --rest-port "$rest" --nbd-port "$nbd" "$@" \
+  local jfr=()
+  if [[ -n "$PROFILE" && $name == rados ]]; then
+    mkdir -p "$PROFILE"
+    jfr=("-XX:StartFlightRecording=filename=$(cd "$PROFILE" && pwd)/gateway-rados.jfr,settings=profile,dumponexit=true")
+  fi
+  java "${jfr[@]}" -Xmx2g -XX:MaxDirectMemorySize=3g -jar "$JAR" serve --embedded --data-dir "$WORK/$name" --rest-port "$rest" --nbd-port "$nbd" "$@" \
     > "$WORK/$name.log" 2>&1 &
   PIDS+=($!)
+  eval "${name^^}_PID=$!"
   wait_health "$rest"
   java -jar "$JAR" volume create --url "http://127.0.0.1:$rest" --token-file "$WORK/$name/admin.token" \
     --name bench --size "${SIZE_MIB}M" --iops 50000 --throughput 500 --workload database >/dev/null
@@ -80,11 +90,49 @@ PIDS+=($!)
 rbd -c "$CONF" create --size "${SIZE_MIB}M" rbd/bench
 sleep 1
 
-fio_run() { # label out.json fio-args...
+# CPU seconds (user + system) a process has used so far, from /proc/PID/stat
+cpu_seconds() {
+  awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$1/stat"
+}
+# CPU seconds per thread name of a process (digits dropped: msgr-worker-0..2 count as one), as JSON
+thread_cpu() {
+  python3 - "$1" <<'PY'
+import json, os, re, sys
+hz = os.sysconf("SC_CLK_TCK")
+out = {}
+base = f"/proc/{sys.argv[1]}/task"
+for tid in os.listdir(base):
+    try:
+        name = re.sub(r"[-_]?\d+$", "", open(f"{base}/{tid}/comm").read().strip())
+        f = open(f"{base}/{tid}/stat").read().rsplit(")", 1)[1].split()
+    except OSError:
+        continue
+    out[name] = out.get(name, 0) + (int(f[11]) + int(f[12])) / hz
+print(json.dumps(out))
+PY
+}
+OSD_PID=$(pgrep -f "ceph-osd.*$WORK" | head -1)
+fio_run() { # label out.json fio-args...  (also writes out.cpu: CPU seconds of gateway, OSD and fio during the run)
   local label=$1 json=$2; shift 2
   echo "  $label" >&2
-  fio --name="$label" --bs=4k --direct=1 --time_based --runtime="$RUNTIME" --group_reporting \
-    --output-format=json --output="$json" "$@"
+  local g0 o0 t0
+  g0=$(cpu_seconds "$RADOS_PID"); o0=$(cpu_seconds "$OSD_PID"); t0=$(thread_cpu "$RADOS_PID")
+  # fio's CPU including its librbd threads: the rusage of the child processes it waited for
+  local fio_cpu
+  fio_cpu=$(python3 -c 'import resource, subprocess, sys
+r = subprocess.run(sys.argv[1:]).returncode
+u = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(u.ru_utime + u.ru_stime)
+sys.exit(r)' fio --name="$label" --bs=4k --direct=1 --time_based --runtime="$RUNTIME" --group_reporting \
+    --output-format=json --output="$json" "$@")
+  python3 - "$(cpu_seconds "$RADOS_PID")" "$g0" "$(cpu_seconds "$OSD_PID")" "$o0" "$fio_cpu" "$t0" \
+    "$(thread_cpu "$RADOS_PID")" > "${json%.json}.cpu" <<'PY'
+import json, sys
+g1, g0, o1, o0, fio = map(float, sys.argv[1:6])
+t0, t1 = json.loads(sys.argv[6]), json.loads(sys.argv[7])
+threads = {k: v - t0.get(k, 0) for k, v in t1.items() if v - t0.get(k, 0) > 0.005}
+print(json.dumps({"gateway_cpu_s": g1 - g0, "osd_cpu_s": o1 - o0, "fio_cpu_s": fio, "gateway_threads_s": threads}))
+PY
 }
 NBD_L=(--ioengine=nbd --uri="nbd://127.0.0.1:$L_NBD/bench")
 NBD_R=(--ioengine=nbd --uri="nbd://127.0.0.1:$R_NBD/bench")
@@ -122,8 +170,14 @@ def fig(name):
     j = json.load(open(os.path.join(work, name + ".json")))["jobs"][0]
     side = j["read"] if j["read"]["io_bytes"] > 0 else j["write"]
     lat = side["clat_ns"]
+    cpu = json.load(open(os.path.join(work, name + ".cpu")))
+    ops = side["total_ios"] or 1
     return {"iops": side["iops"], "mean_us": lat["mean"] / 1000, "p99_us": lat["percentile"]["99.000000"] / 1000,
-            "errors": j["error"]}
+            "errors": j["error"],
+            "cpu_us_per_op": {"gateway": cpu["gateway_cpu_s"] * 1e6 / ops, "ceph-osd": cpu["osd_cpu_s"] * 1e6 / ops,
+                              "fio": cpu["fio_cpu_s"] * 1e6 / ops},
+            "gateway_thread_us_per_op": {k: v * 1e6 / ops for k, v in sorted(
+                cpu["gateway_threads_s"].items(), key=lambda kv: -kv[1])}}
 pairs = [("hit randread QD32", "ours-hit-qd32", "nbdkit-qd32", "nbdkit memory", ">= 0.9x IOPS"),
          ("hit randread QD1", "ours-hit-qd1", "nbdkit-qd1", "nbdkit memory", "<= 1.2x mean latency"),
          ("miss randread QD32", "ours-rados-randread", "librbd-randread", "fio rbd (librbd)", ">= 1.0x IOPS"),
@@ -141,5 +195,16 @@ with open(os.path.join(out, "gateway-bench.md"), "w") as f:
         f.write(f"| {r['case']} | {r['reference']} | {r['ours']['iops']:.0f} | {r['ref']['iops']:.0f} | "
                 f"{r['iops_ratio']:.2f} | {r['ours']['mean_us']:.0f} | {r['ref']['mean_us']:.0f} | "
                 f"{r['mean_latency_ratio']:.2f} | {r['goal']} |\n")
+    f.write("\nCPU microseconds per operation on the miss path (the machine's two cores are the limit):\n\n")
+    f.write("| case | side | our gateway | ceph-osd | fio (incl. librbd for the reference) |\n| --- | --- | --- | --- | --- |\n")
+    for r in rows[2:]:
+        for side, name in (("ours", "ours"), ("ref", r["reference"])):
+            c = r[side]["cpu_us_per_op"]
+            gw = f"{c['gateway']:.0f}" if side == "ours" else "-"
+            f.write(f"| {r['case']} | {name} | {gw} | {c['ceph-osd']:.0f} | {c['fio']:.0f} |\n")
+    f.write("\nOur gateway's CPU microseconds per operation by thread (top 6):\n\n")
+    for r in rows[2:]:
+        t = list(r["ours"]["gateway_thread_us_per_op"].items())[:6]
+        f.write(f"- {r['case']}: " + ", ".join(f"{k} {v:.0f}" for k, v in t) + "\n")
 print(open(os.path.join(out, "gateway-bench.md")).read())
 PY

@@ -24,6 +24,7 @@ public final class ClusterNode implements AutoCloseable {
     static final String MAPS = "sg-maps";
     static final String VOLUMES = "sg-volumes";
     static final String LOAD = "sg-load";
+    static final String APPLIED = "sg-applied";
 
     private final HazelcastInstance hz;
 
@@ -57,7 +58,7 @@ public final class ClusterNode implements AutoCloseable {
         attrs.setAttribute("ramBytes", Long.toString(self.capacity().ramBytes()));
         attrs.setAttribute("internalHost", options.host());
         attrs.setAttribute("internalPort", Integer.toString(internalPort));
-        for (String name : List.of(MAPS, VOLUMES)) {
+        for (String name : List.of(MAPS, VOLUMES, APPLIED)) {
             config.addMapConfig(new MapConfig(name).setBackupCount(1).setAsyncBackupCount(0));
         }
         return new ClusterNode(Hazelcast.newHazelcastInstance(config));
@@ -91,6 +92,11 @@ public final class ClusterNode implements AutoCloseable {
     /** Server id → its latest {@code LoadReport} as JSON; entries expire, so a dead server's load disappears. */
     public IMap<String, byte[]> loads() {
         return hz.getMap(LOAD);
+    }
+
+    /** "volume/server" → the newest map version whose layers that server has switched to. */
+    public IMap<String, Long> applied() {
+        return hz.getMap(APPLIED);
     }
 
     /** True when this member is the oldest (it loads persisted state into an empty cluster). */

@@ -15,15 +15,18 @@ import io.shardgate.core.topology.ServerCapacity;
 import io.shardgate.core.topology.Topology;
 import io.shardgate.gateway.engine.LocalVolume;
 import io.shardgate.gateway.engine.MapCodec;
+import io.shardgate.gateway.engine.Layers;
 import io.shardgate.gateway.engine.LoadMonitor;
 import io.shardgate.gateway.engine.LoadReport;
 import io.shardgate.gateway.engine.Owner;
+import io.shardgate.gateway.engine.SnapshotCatalog;
 import io.shardgate.gateway.io.BlockVolume;
 import io.shardgate.gateway.io.VolumeResolver;
 import io.shardgate.gateway.store.DurableStore;
 import io.shardgate.gateway.volume.ClusterView;
 import io.shardgate.gateway.volume.CreateVolumeRequest;
 import io.shardgate.gateway.volume.ServerStatus;
+import io.shardgate.gateway.volume.SnapshotInfo;
 import io.shardgate.gateway.volume.VolumeException;
 import io.shardgate.gateway.volume.VolumeInfo;
 import io.shardgate.gateway.volume.VolumeManager;
@@ -41,6 +44,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -69,6 +73,7 @@ public final class ClusterVolumeManager implements VolumeManager, ClusterView, V
     private final WorkerExecutor pool;
     private final ShardPlanner planner;
     private final Owner owner;
+    private final SnapshotCatalog snapshots;
     private final LoadMonitor load;
     private final Vertx vertx;
     private final InternalClient client;
@@ -85,6 +90,7 @@ public final class ClusterVolumeManager implements VolumeManager, ClusterView, V
         this.self = self;
         this.owner = owner;
         this.store = owner.store();
+        this.snapshots = new SnapshotCatalog(store);
         this.pool = owner.pool();
         this.planner = planner;
         this.vertx = vertx;
@@ -169,19 +175,64 @@ public final class ClusterVolumeManager implements VolumeManager, ClusterView, V
     }
 
     private void refresh(String name, byte[] bytes) {
-        ShardMap m;
+        MapCodec.Layout layout;
         try {
-            m = MapCodec.decodeMap(bytes);
+            layout = MapCodec.decodeLayout(bytes);
         } catch (IOException ex) {
             LOG.error("ignoring an invalid shard map for volume {}: {}", name, ex.getMessage());
             return;
         }
+        ShardMap m = layout.map();
         Entry e = entries.computeIfAbsent(name, n -> {
             AtomicReference<ShardMap> ref = new AtomicReference<>(m);
-            LocalVolume local = owner.open(n, ref::get);
+            LocalVolume local = owner.open(n, ref::get, layout.layers());
             return new Entry(ref, local, new RoutedVolume(n, ref::get, self.id(), local, this::peer, client, vertx));
         });
         e.map().accumulateAndGet(m, (old, neu) -> neu.version() >= old.version() ? neu : old);
+        followLayers(name, e, layout);
+    }
+
+    /**
+     * Switches the local volume to the layout's layers if they changed (a snapshot or revert elsewhere), draining
+     * this server's writes in flight first, and then acknowledges the version in {@code sg-applied} so that the
+     * server that made the change knows no write of this server straddles it.
+     */
+    private void followLayers(String name, Entry e, MapCodec.Layout layout) {
+        synchronized (e) {
+            Layers current = e.local().layers();
+            if (!current.equals(layout.layers()) && e.map().get().version() == layout.map().version()) {
+                boolean pushed = layout.layers().chain().size() == current.chain().size() + 1
+                        && layout.layers().chain().subList(1, layout.layers().chain().size()).equals(current.chain());
+                try {
+                    e.local().switchLayers(layout.layers(), !pushed).toCompletionStage().toCompletableFuture()
+                            .get(30, TimeUnit.SECONDS);
+                } catch (Exception ex) {
+                    LOG.error("volume {}: could not switch to the layers of map version {}: {}", name,
+                            layout.map().version(), ex.toString());
+                    return;
+                }
+            }
+        }
+        node.applied().set(name + "/" + self.id(), layout.map().version());
+    }
+
+    /** Waits until every owner of the map has applied its version (or fails after 30 s). */
+    private void awaitOwners(String name, ShardMap map) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        for (String owner : new java.util.TreeSet<>(map.owners())) {
+            while (true) {
+                Long applied = node.applied().get(name + "/" + owner);
+                if (applied != null && applied >= map.version()) {
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new VolumeException(VolumeException.Kind.UNAVAILABLE, "server " + owner + " did not apply"
+                            + " version " + map.version() + " of volume " + name + " within 30 s; the change is"
+                            + " stored and will apply when it catches up");
+                }
+                Thread.sleep(5);
+            }
+        }
     }
 
     private void drop(String name) {
@@ -254,8 +305,10 @@ public final class ClusterVolumeManager implements VolumeManager, ClusterView, V
                         refused.refusal());
             }
             PlanResult.Accepted a = (PlanResult.Accepted) result;
+            Layers layers = request.source() == null ? Layers.of(request.name())
+                    : Layers.over(request.name(), sourceSnapshot(request).layers());
             MapCodec.VolumeRecord r = MapCodec.VolumeRecord.accepted(request.name(), a);
-            byte[] mapBytes = MapCodec.encode(a.map());
+            byte[] mapBytes = MapCodec.encode(new MapCodec.Layout(a.map(), layers));
             byte[] recordBytes = MapCodec.encode(r);
             store.putMeta(MAPS + r.name(), mapBytes); // durable first, then visible
             store.putMeta(VOLUMES + r.name(), recordBytes);
@@ -301,13 +354,116 @@ public final class ClusterVolumeManager implements VolumeManager, ClusterView, V
                 return r.info(current);
             }
             ShardMap next = current.extend(newSizeBytes);
-            byte[] nextBytes = MapCodec.encode(next);
-            store.putMeta(MAPS + name, nextBytes);
-            if (!node.maps().replace(name, oldBytes, nextBytes)) { // compare-and-set on the whole map
-                throw new VolumeException(VolumeException.Kind.CONFLICT, "the shard map of " + name
-                        + " changed during the extend: try again");
-            }
-            refresh(name, nextBytes);
+            publish(name, oldBytes, new MapCodec.Layout(next, MapCodec.decodeLayout(oldBytes).layers()));
+            return r.info(next);
+        }));
+    }
+
+    /** Persists a volume's next layout, then replaces the replicated one by compare-and-set, and applies it here. */
+    private void publish(String name, byte[] oldBytes, MapCodec.Layout next) throws IOException {
+        byte[] nextBytes = MapCodec.encode(next);
+        store.putMeta(MAPS + name, nextBytes);
+        if (!node.maps().replace(name, oldBytes, nextBytes)) { // compare-and-set on the whole map
+            throw new VolumeException(VolumeException.Kind.CONFLICT, "the shard map of " + name
+                    + " changed meanwhile: try again");
+        }
+        refresh(name, nextBytes);
+    }
+
+    private MapCodec.Layout layout(String name) throws IOException {
+        byte[] bytes = node.maps().get(name);
+        if (bytes == null) {
+            throw new VolumeException(VolumeException.Kind.NOT_FOUND, "no volume named '" + name + "'");
+        }
+        return MapCodec.decodeLayout(bytes);
+    }
+
+    private Map<String, Layers> chains() throws IOException {
+        Map<String, Layers> out = new HashMap<>();
+        for (Map.Entry<String, byte[]> e : node.maps().entrySet()) {
+            out.put(e.getKey(), MapCodec.decodeLayout(e.getValue()).layers());
+        }
+        return out;
+    }
+
+    /** The snapshot a new volume starts from: a named one, or a hidden one of the live source volume taken now. */
+    private SnapshotCatalog.SnapshotRecord sourceSnapshot(CreateVolumeRequest request) throws Exception {
+        CreateVolumeRequest.Source source = request.source();
+        MapCodec.Layout from = layout(source.volume());
+        SnapshotCatalog.SnapshotRecord snap = source.snapshot() != null ? snapshots.get(source.volume(),
+                source.snapshot()) : null;
+        long size = snap != null ? snap.sizeBytes() : from.map().sizeBytes();
+        if (request.spec().sizeBytes() < size) {
+            throw new VolumeException(VolumeException.Kind.INVALID, "sizeBytes " + request.spec().sizeBytes()
+                    + " is smaller than the source's " + size);
+        }
+        return snap != null ? snap : takeSnapshot(source.volume(), SnapshotCatalog.cloneSourceName(request.name()),
+                true);
+    }
+
+    /** Freezes the volume's layers as a snapshot, gives it a new top layer on every owner; under the lock. */
+    private SnapshotCatalog.SnapshotRecord takeSnapshot(String volume, String name, boolean hidden) throws Exception {
+        if (snapshots.find(volume, name).isPresent()) {
+            throw new VolumeException(VolumeException.Kind.ALREADY_EXISTS, "volume '" + volume
+                    + "' has a snapshot named '" + name + "'");
+        }
+        byte[] oldBytes = node.maps().get(volume);
+        if (oldBytes == null) {
+            throw new VolumeException(VolumeException.Kind.NOT_FOUND, "no volume named '" + volume + "'");
+        }
+        MapCodec.Layout current = MapCodec.decodeLayout(oldBytes);
+        ShardMap next = current.map().bump();
+        SnapshotCatalog.SnapshotRecord snap = new SnapshotCatalog.SnapshotRecord(name, volume,
+                current.layers().chain(), next.sizeBytes(), System.currentTimeMillis(), hidden);
+        snapshots.put(snap); // before the switch: writes landing in the frozen layer meanwhile are still read through
+        publish(volume, oldBytes, new MapCodec.Layout(next, current.layers().pushed(
+                SnapshotCatalog.topLayer(volume, next.version()))));
+        awaitOwners(volume, next);
+        return snap;
+    }
+
+    @Override
+    public Future<SnapshotInfo> createSnapshot(String volume, String snapshot) {
+        return blocking(() -> underPlacementLock(() -> {
+            SnapshotCatalog.checkName(snapshot);
+            record(volume);
+            return takeSnapshot(volume, snapshot, false).info();
+        }));
+    }
+
+    @Override
+    public Future<List<SnapshotInfo>> snapshots(String volume) {
+        return blocking(() -> {
+            record(volume);
+            return snapshots.of(volume).stream().filter(s -> !s.hidden()).map(SnapshotCatalog.SnapshotRecord::info)
+                    .toList();
+        });
+    }
+
+    @Override
+    public Future<Void> deleteSnapshot(String volume, String snapshot) {
+        return blocking(() -> underPlacementLock(() -> {
+            record(volume);
+            SnapshotCatalog.SnapshotRecord snap = snapshots.get(volume, snapshot);
+            SnapshotCatalog.checkSnapshotUnused(snap, chains());
+            snapshots.remove(snap);
+            snapshots.collect(snap.layers(), chains());
+            return null;
+        }));
+    }
+
+    @Override
+    public Future<VolumeInfo> revert(String volume, String snapshot) {
+        return blocking(() -> underPlacementLock(() -> {
+            MapCodec.VolumeRecord r = record(volume);
+            SnapshotCatalog.SnapshotRecord snap = snapshots.get(volume, snapshot);
+            byte[] oldBytes = node.maps().get(volume);
+            MapCodec.Layout current = MapCodec.decodeLayout(oldBytes);
+            ShardMap next = current.map().bump();
+            publish(volume, oldBytes, new MapCodec.Layout(next, Layers.over(
+                    SnapshotCatalog.topLayer(volume, next.version()), snap.layers())));
+            awaitOwners(volume, next);
+            snapshots.collect(List.of(current.layers().top()), chains());
             return r.info(next);
         }));
     }
@@ -316,12 +472,14 @@ public final class ClusterVolumeManager implements VolumeManager, ClusterView, V
     public Future<Void> delete(String name) {
         return blocking(() -> underPlacementLock(() -> {
             record(name);
+            Set<String> own = snapshots.checkVolumeDeletable(name, layout(name).layers(), chains());
             store.deleteMeta(VOLUMES + name);
             node.volumes().remove(name);
             node.maps().remove(name);
             store.deleteMeta(MAPS + name);
-            store.deleteVolume(name);
             drop(name);
+            own.addAll(snapshots.forgetVolume(name));
+            snapshots.collect(own, chains());
             return null;
         }));
     }

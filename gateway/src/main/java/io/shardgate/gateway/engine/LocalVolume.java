@@ -53,6 +53,8 @@ public final class LocalVolume implements BlockVolume {
     private final CacheTier nvme;
     private final long volumeKey;
     private final ChunkLoad load;
+    private final WriteGate gate = new WriteGate();
+    private volatile LayeredChunks chunks;
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicLongArray stripeMarks = new AtomicLongArray(STRIPES);
     private static final int STRIPES = 4096;
@@ -66,7 +68,8 @@ public final class LocalVolume implements BlockVolume {
      * @param map       the current shard map (read on every request; changes with extend and re-sharding)
      * @param volumeKey this volume's key in the tiers (unique per live volume)
      */
-    LocalVolume(String name, Supplier<ShardMap> map, Owner owner, VolumeMetrics metrics, long volumeKey) {
+    LocalVolume(String name, Supplier<ShardMap> map, Layers layers, Owner owner, VolumeMetrics metrics,
+                long volumeKey) {
         this.name = name;
         this.map = map;
         this.localServer = owner.serverId();
@@ -77,6 +80,7 @@ public final class LocalVolume implements BlockVolume {
         this.nvme = owner.nvme();
         this.volumeKey = volumeKey;
         this.load = new ChunkLoad(map.get());
+        this.chunks = new LayeredChunks(store, layers);
     }
 
     private static int stripe(long block) {
@@ -295,11 +299,13 @@ public final class LocalVolume implements BlockVolume {
     private Future<Buffer> readFromStore(long offset, int length, long readStartedAt) {
         metrics.storeRead();
         byte[] out = new byte[Math.max(0, length)];
-        return (store instanceof AsyncChunkIo async
+        LayeredChunks c = chunks;
+        String plain = c.plainTop();
+        return (store instanceof AsyncChunkIo async && plain != null
                 ? forEachPieceAsync(async, offset, length, (io, chunk, inChunk, bufOff, n) ->
-                        io.readAsync(name, chunk, inChunk, out, bufOff, n))
+                        io.readAsync(plain, chunk, inChunk, out, bufOff, n))
                 : forEachPiece(offset, length, (chunk, inChunk, bufOff, n) ->
-                        store.read(name, chunk, inChunk, ByteBuffer.wrap(out, bufOff, n))))
+                        c.read(chunk, inChunk, ByteBuffer.wrap(out, bufOff, n))))
                 .map(done -> {
                     if (ram != null) {
                         fill(ram, offset, out, readStartedAt);
@@ -316,17 +322,23 @@ public final class LocalVolume implements BlockVolume {
 
     @Override
     public Future<Void> write(long offset, Buffer data, boolean fua) {
+        return gate.admit(() -> writeNow(offset, data));
+    }
+
+    private Future<Void> writeNow(long offset, Buffer data) {
         long t0 = System.nanoTime();
         int length = data.length();
         markAndInvalidate(offset, length);
         Future<Void> written;
-        if (store instanceof AsyncChunkIo async) {
+        LayeredChunks c = chunks;
+        String plain = c.plainTop();
+        if (store instanceof AsyncChunkIo async && plain != null) {
             byte[] bytes = data.getBytes();
             written = forEachPieceAsync(async, offset, length, (io, chunk, inChunk, bufOff, n) ->
-                    io.writeAsync(name, chunk, inChunk, bytes, bufOff, n));
+                    io.writeAsync(plain, chunk, inChunk, bytes, bufOff, n));
         } else {
             written = forEachPiece(offset, length, (chunk, inChunk, bufOff, n) ->
-                    store.write(name, chunk, inChunk, ByteBuffer.wrap(data.getBytes(bufOff, bufOff + n))));
+                    c.write(chunk, inChunk, ByteBuffer.wrap(data.getBytes(bufOff, bufOff + n))));
         }
         return written.onComplete(ar -> {
                     markAndInvalidate(offset, length); // the store has it (or failed): drop any fill that raced
@@ -345,9 +357,31 @@ public final class LocalVolume implements BlockVolume {
 
     @Override
     public Future<Void> trim(long offset, long length) {
-        markAndInvalidate(offset, length);
-        return forEachPiece(offset, length, (chunk, inChunk, bufOff, n) -> store.discard(name, chunk, inChunk, n))
-                .onComplete(ar -> markAndInvalidate(offset, length));
+        return gate.admit(() -> {
+            markAndInvalidate(offset, length);
+            LayeredChunks c = chunks;
+            return forEachPiece(offset, length, (chunk, inChunk, bufOff, n) -> c.discard(chunk, inChunk, n))
+                    .onComplete(ar -> markAndInvalidate(offset, length));
+        });
+    }
+
+    /** The layers this volume reads through now. */
+    public Layers layers() {
+        return chunks.layers();
+    }
+
+    /**
+     * Switches the volume to new layers with no write straddling the switch: writes in flight finish first, writes
+     * arriving meanwhile wait and then go to the new top layer. When the switch changes the volume's content (a
+     * revert), the cached blocks are dropped, and fills of reads that started before are refused (stripe marks).
+     */
+    public Future<Void> switchLayers(Layers next, boolean contentChanges) {
+        return gate.change(() -> {
+            chunks = new LayeredChunks(store, next);
+            if (contentChanges) {
+                markAndInvalidate(0, Long.MAX_VALUE / 2);
+            }
+        });
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.shardgate.gateway.store.DurableStore;
 import io.shardgate.gateway.volume.ClusterView;
 import io.shardgate.gateway.volume.CreateVolumeRequest;
 import io.shardgate.gateway.volume.ServerStatus;
+import io.shardgate.gateway.volume.SnapshotInfo;
 import io.shardgate.gateway.volume.VolumeException;
 import io.shardgate.gateway.volume.VolumeInfo;
 import io.shardgate.gateway.volume.VolumeManager;
@@ -48,6 +49,7 @@ public final class LocalVolumeManager implements VolumeManager, ClusterView, Vol
     private final Owner owner;
     private final LoadMonitor load;
     private final Map<String, Entry> volumes = new ConcurrentHashMap<>();
+    private final SnapshotCatalog snapshots;
     private Topology topology;
 
     private LocalVolumeManager(Server server, Owner owner, ShardPlanner planner, LoadMonitor load) {
@@ -57,6 +59,7 @@ public final class LocalVolumeManager implements VolumeManager, ClusterView, Vol
         this.store = owner.store();
         this.pool = owner.pool();
         this.planner = planner;
+        this.snapshots = new SnapshotCatalog(store);
         this.topology = Topology.of(List.of(server));
     }
 
@@ -73,14 +76,14 @@ public final class LocalVolumeManager implements VolumeManager, ClusterView, Vol
             MapCodec.VolumeRecord r = MapCodec.decodeRecord(m.store.getMeta(key).orElseThrow());
             byte[] mapBytes = m.store.getMeta(MAPS + r.name()).orElseThrow(() ->
                     new IOException("volume " + r.name() + " has a record but no shard map in the store"));
-            m.add(r, MapCodec.decodeMap(mapBytes));
+            m.add(r, MapCodec.decodeLayout(mapBytes));
         }
         return m;
     }
 
-    private Entry add(MapCodec.VolumeRecord r, ShardMap map) {
-        AtomicReference<ShardMap> ref = new AtomicReference<>(map);
-        Entry e = new Entry(r, ref, owner.open(r.name(), ref::get));
+    private Entry add(MapCodec.VolumeRecord r, MapCodec.Layout layout) {
+        AtomicReference<ShardMap> ref = new AtomicReference<>(layout.map());
+        Entry e = new Entry(r, ref, owner.open(r.name(), ref::get, layout.layers()));
         volumes.put(r.name(), e);
         topology = topology.reserve(r.reservedCapacity());
         return e;
@@ -112,10 +115,101 @@ public final class LocalVolumeManager implements VolumeManager, ClusterView, Vol
                 throw new VolumeException(VolumeException.Kind.REFUSED, refused.refusal().summary(), refused.refusal());
             }
             PlanResult.Accepted a = (PlanResult.Accepted) result;
+            Layers layers = request.source() == null ? Layers.of(request.name())
+                    : Layers.over(request.name(), sourceSnapshot(request).layers());
             MapCodec.VolumeRecord r = MapCodec.VolumeRecord.accepted(request.name(), a);
-            store.putMeta(MAPS + r.name(), MapCodec.encode(a.map()));
+            MapCodec.Layout layout = new MapCodec.Layout(a.map(), layers);
+            store.putMeta(MAPS + r.name(), MapCodec.encode(layout));
             store.putMeta(VOLUMES + r.name(), MapCodec.encode(r)); // the record last: it makes the volume exist
-            return add(r, a.map()).record().info(a.map());
+            return add(r, layout).record().info(a.map());
+        });
+    }
+
+    /** The snapshot a new volume starts from: a named one, or a hidden one of the live source volume taken now. */
+    private SnapshotCatalog.SnapshotRecord sourceSnapshot(CreateVolumeRequest request) throws Exception {
+        CreateVolumeRequest.Source source = request.source();
+        Entry from = entry(source.volume());
+        SnapshotCatalog.SnapshotRecord snap = source.snapshot() != null ? snapshots.get(source.volume(),
+                source.snapshot()) : null;
+        long size = snap != null ? snap.sizeBytes() : from.map().get().sizeBytes();
+        if (request.spec().sizeBytes() < size) {
+            throw new VolumeException(VolumeException.Kind.INVALID, "sizeBytes " + request.spec().sizeBytes()
+                    + " is smaller than the source's " + size);
+        }
+        return snap != null ? snap : takeSnapshot(from, SnapshotCatalog.cloneSourceName(request.name()), true);
+    }
+
+    /** Freezes the volume's layers as a snapshot and gives it a new empty top layer; blocking. */
+    private SnapshotCatalog.SnapshotRecord takeSnapshot(Entry e, String name, boolean hidden) throws Exception {
+        String volume = e.record().name();
+        if (snapshots.find(volume, name).isPresent()) {
+            throw new VolumeException(VolumeException.Kind.ALREADY_EXISTS, "volume '" + volume
+                    + "' has a snapshot named '" + name + "'");
+        }
+        Layers current = e.volume().layers();
+        ShardMap next = e.map().get().bump();
+        Layers pushed = current.pushed(SnapshotCatalog.topLayer(volume, next.version()));
+        SnapshotCatalog.SnapshotRecord snap = new SnapshotCatalog.SnapshotRecord(name, volume, current.chain(),
+                next.sizeBytes(), System.currentTimeMillis(), hidden);
+        // persisted before the switch: a crash in between leaves writes in the frozen layer, still read through
+        snapshots.put(snap);
+        switchTo(e, new MapCodec.Layout(next, pushed), false);
+        return snap;
+    }
+
+    private void switchTo(Entry e, MapCodec.Layout layout, boolean contentChanges) throws Exception {
+        store.putMeta(MAPS + e.record().name(), MapCodec.encode(layout));
+        e.map().set(layout.map());
+        e.volume().switchLayers(layout.layers(), contentChanges).toCompletionStage().toCompletableFuture()
+                .get(60, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    private Map<String, Layers> chains() {
+        Map<String, Layers> out = new java.util.HashMap<>();
+        volumes.forEach((name, e) -> out.put(name, e.volume().layers()));
+        return out;
+    }
+
+    @Override
+    public Future<SnapshotInfo> createSnapshot(String volume, String snapshot) {
+        return serially(() -> {
+            SnapshotCatalog.checkName(snapshot);
+            return takeSnapshot(entry(volume), snapshot, false).info();
+        });
+    }
+
+    @Override
+    public Future<List<SnapshotInfo>> snapshots(String volume) {
+        return serially(() -> {
+            entry(volume);
+            return snapshots.of(volume).stream().filter(s -> !s.hidden()).map(SnapshotCatalog.SnapshotRecord::info)
+                    .toList();
+        });
+    }
+
+    @Override
+    public Future<Void> deleteSnapshot(String volume, String snapshot) {
+        return serially(() -> {
+            entry(volume);
+            SnapshotCatalog.SnapshotRecord snap = snapshots.get(volume, snapshot);
+            SnapshotCatalog.checkSnapshotUnused(snap, chains());
+            snapshots.remove(snap);
+            snapshots.collect(snap.layers(), chains());
+            return null;
+        });
+    }
+
+    @Override
+    public Future<VolumeInfo> revert(String volume, String snapshot) {
+        return serially(() -> {
+            Entry e = entry(volume);
+            SnapshotCatalog.SnapshotRecord snap = snapshots.get(volume, snapshot);
+            Layers old = e.volume().layers();
+            ShardMap next = e.map().get().bump();
+            switchTo(e, new MapCodec.Layout(next, Layers.over(SnapshotCatalog.topLayer(volume, next.version()),
+                    snap.layers())), true);
+            snapshots.collect(List.of(old.top()), chains());
+            return e.record().info(next);
         });
     }
 
@@ -152,7 +246,7 @@ public final class LocalVolumeManager implements VolumeManager, ClusterView, Vol
                 return e.record().info(current);
             }
             ShardMap next = current.extend(newSizeBytes);
-            store.putMeta(MAPS + name, MapCodec.encode(next));
+            store.putMeta(MAPS + name, MapCodec.encode(new MapCodec.Layout(next, e.volume().layers())));
             e.map().set(next);
             return e.record().info(next);
         });
@@ -162,12 +256,14 @@ public final class LocalVolumeManager implements VolumeManager, ClusterView, Vol
     public Future<Void> delete(String name) {
         return serially(() -> {
             Entry e = entry(name);
+            java.util.Set<String> own = snapshots.checkVolumeDeletable(name, e.volume().layers(), chains());
             store.deleteMeta(VOLUMES + name); // first: from here on the volume no longer exists after a restart
             store.deleteMeta(MAPS + name);
-            store.deleteVolume(name);
             volumes.remove(name);
             owner.retire(e.volume());
             topology = topology.release(e.record().reservedCapacity());
+            own.addAll(snapshots.forgetVolume(name));
+            snapshots.collect(own, chains());
             return null;
         });
     }

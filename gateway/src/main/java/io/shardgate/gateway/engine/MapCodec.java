@@ -25,7 +25,15 @@ public final class MapCodec {
     record ShardJson(long start, long length, String owner) {
     }
 
-    record MapJson(String volume, String spine, long version, long sizeBytes, int chunkSize, List<ShardJson> shards) {
+    record MapJson(String volume, String spine, long version, long sizeBytes, int chunkSize, List<ShardJson> shards,
+                   List<String> layers) {
+    }
+
+    /**
+     * What the owners of a volume follow: its shard map and the chunk layers it reads through, persisted and
+     * replicated together so that one version number fences both.
+     */
+    public record Layout(ShardMap map, Layers layers) {
     }
 
     record SpecJson(long sizeBytes, long iops, double throughputMBps, long latencyUs, String workload) {
@@ -35,17 +43,27 @@ public final class MapCodec {
                       Map<String, long[]> reservations) {
     }
 
-    public static byte[] encode(ShardMap m) throws IOException {
+    public static byte[] encode(Layout layout) throws IOException {
+        ShardMap m = layout.map();
+        List<String> layers = layout.layers().chain();
+        // a single layer named after the volume is the default: not written, as before layers existed
         return JSON.writeValueAsBytes(new MapJson(m.volume(), m.spine(), m.version(), m.sizeBytes(), m.chunkSize(),
-                m.shards().stream().map(s -> new ShardJson(s.startOffset(), s.length(), s.owner())).toList()));
+                m.shards().stream().map(s -> new ShardJson(s.startOffset(), s.length(), s.owner())).toList(),
+                layers.equals(List.of(m.volume())) ? null : layers));
     }
 
     /** @throws IOException when the bytes are not a valid map (invariants are checked again on decode) */
     public static ShardMap decodeMap(byte[] bytes) throws IOException {
+        return decodeLayout(bytes).map();
+    }
+
+    /** @throws IOException when the bytes are not a valid map and layer chain */
+    public static Layout decodeLayout(byte[] bytes) throws IOException {
         MapJson j = JSON.readValue(bytes, MapJson.class);
         try {
-            return ShardMap.of(j.volume(), j.spine(), j.version(), j.sizeBytes(), j.chunkSize(),
+            ShardMap m = ShardMap.of(j.volume(), j.spine(), j.version(), j.sizeBytes(), j.chunkSize(),
                     j.shards().stream().map(s -> new Shard(s.start(), s.length(), s.owner())).toList());
+            return new Layout(m, j.layers() == null ? Layers.of(j.volume()) : new Layers(j.layers()));
         } catch (IllegalArgumentException e) {
             throw new IOException("stored shard map of " + j.volume() + " is invalid: " + e.getMessage(), e);
         }

@@ -47,11 +47,12 @@ public final class Owner {
      * Opens the owner side of one live volume. Each call gets a fresh tier key, so a deleted volume's cached blocks
      * can never be read by a new volume of the same name.
      *
-     * @param map the volume's current shard map, read on every request
+     * @param map    the volume's current shard map, read on every request
+     * @param layers the chunk layers it reads through (see {@link LocalVolume#switchLayers} for changes)
      */
-    public LocalVolume open(String name, Supplier<ShardMap> map) {
+    public LocalVolume open(String name, Supplier<ShardMap> map, Layers layers) {
         long key = nextVolumeKey.incrementAndGet();
-        LocalVolume v = new LocalVolume(name, map, this, new VolumeMetrics(registry, name), key);
+        LocalVolume v = new LocalVolume(name, map, layers, this, new VolumeMetrics(registry, name), key);
         open.put(key, v);
         return v;
     }

@@ -15,7 +15,7 @@ import java.util.Set;
 /** Parses and validates request bodies; every failure names the field at fault. Unknown fields are refused. */
 final class RequestBodies {
     private static final Set<String> CREATE_FIELDS = Set.of("name", "sizeBytes", "iops", "throughputMBps", "latencyUs",
-            "workload", "clientSpine", "fallbacks");
+            "workload", "clientSpine", "fallbacks", "source");
     private static final Set<String> FALLBACK_FIELDS = Set.of("iops", "throughputMBps", "latencyUs", "workload");
 
     private RequestBodies() {
@@ -56,12 +56,29 @@ final class RequestBodies {
             }
         }
         String clientSpine = string(o, "clientSpine", false);
+        CreateVolumeRequest.Source source = null;
+        Object src = o.getValue("source");
+        if (src != null) {
+            if (!(src instanceof JsonObject so)) {
+                throw new BadRequest("source", "source must be an object: {\"volume\": V} or {\"volume\": V,"
+                        + " \"snapshot\": S}");
+            }
+            unknownFields(so, Set.of("volume", "snapshot"), "source.");
+            source = new CreateVolumeRequest.Source(string(so, "volume", true, "source."),
+                    string(so, "snapshot", false, "source."));
+        }
         try {
             return new CreateVolumeRequest(name, new PerformanceSpec(size, base.iops(), base.throughputMBps(),
-                    base.latencyUs(), base.workload(), fallbacks), clientSpine);
+                    base.latencyUs(), base.workload(), fallbacks), clientSpine, source);
         } catch (IllegalArgumentException e) {
             throw new BadRequest("name", e.getMessage());
         }
+    }
+
+    /** The body naming a snapshot: {@code {"name": S}} to create one, {@code {"snapshot": S}} to revert to one. */
+    static String snapshotName(JsonObject o, String field) {
+        unknownFields(o, Set.of(field), "");
+        return string(o, field, true);
     }
 
     static long extendSize(JsonObject o) {
@@ -92,15 +109,19 @@ final class RequestBodies {
     }
 
     private static String string(JsonObject o, String field, boolean required) {
+        return string(o, field, required, "");
+    }
+
+    private static String string(JsonObject o, String field, boolean required, String prefix) {
         Object v = o.getValue(field);
         if (v == null) {
             if (required) {
-                throw new BadRequest(field, field + " is required");
+                throw new BadRequest(prefix + field, prefix + field + " is required");
             }
             return null;
         }
         if (!(v instanceof String s)) {
-            throw new BadRequest(field, field + " must be a string");
+            throw new BadRequest(prefix + field, prefix + field + " must be a string");
         }
         return s;
     }

@@ -42,6 +42,8 @@ public final class RestApi {
     static final List<String> ROUTES = List.of("GET /v1/health", "GET /v1/openapi.json", "GET /metrics",
             "POST /v1/volumes", "GET /v1/volumes", "GET /v1/volumes/{name}", "DELETE /v1/volumes/{name}",
             "POST /v1/volumes/{name}/extend", "GET /v1/volumes/{name}/shards", "GET /v1/volumes/{name}/stats",
+            "POST /v1/volumes/{name}/snapshots", "GET /v1/volumes/{name}/snapshots",
+            "DELETE /v1/volumes/{name}/snapshots/{snapshot}", "POST /v1/volumes/{name}/revert",
             "GET /v1/cluster/servers");
 
     private final VolumeManager volumes;
@@ -85,13 +87,18 @@ public final class RestApi {
                 list -> new JsonObject().put("volumes", new JsonArray(list.stream().map(RestApi::volumeJson).toList()))));
         r.get("/v1/volumes/:name").handler(ctx -> reply(ctx, 200, volumes.get(ctx.pathParam("name")),
                 RestApi::volumeJson));
-        r.delete("/v1/volumes/:name").handler(ctx -> volumes.delete(ctx.pathParam("name")).onComplete(ar -> {
-            if (ar.succeeded()) {
-                ctx.response().setStatusCode(204).end();
-            } else {
-                error(ctx, ar.cause());
-            }
-        }));
+        r.delete("/v1/volumes/:name").handler(ctx -> noContent(ctx, volumes.delete(ctx.pathParam("name"))));
+        r.post("/v1/volumes/:name/snapshots").handler(ctx -> reply(ctx, 201, call(() -> volumes.createSnapshot(
+                ctx.pathParam("name"), RequestBodies.snapshotName(RequestBodies.object(ctx.body().buffer()), "name"))),
+                JsonObject::mapFrom));
+        r.get("/v1/volumes/:name/snapshots").handler(ctx -> reply(ctx, 200, volumes.snapshots(ctx.pathParam("name")),
+                list -> new JsonObject().put("snapshots", new JsonArray(list.stream().map(JsonObject::mapFrom)
+                        .toList()))));
+        r.delete("/v1/volumes/:name/snapshots/:snapshot").handler(ctx -> noContent(ctx, volumes.deleteSnapshot(
+                ctx.pathParam("name"), ctx.pathParam("snapshot"))));
+        r.post("/v1/volumes/:name/revert").handler(ctx -> reply(ctx, 200, call(() -> volumes.revert(
+                ctx.pathParam("name"), RequestBodies.snapshotName(RequestBodies.object(ctx.body().buffer()),
+                        "snapshot"))), RestApi::volumeJson));
         r.post("/v1/volumes/:name/extend").handler(ctx -> reply(ctx, 200, call(() -> volumes.extend(
                 ctx.pathParam("name"), RequestBodies.extendSize(RequestBodies.object(ctx.body().buffer())))),
                 RestApi::volumeJson));
@@ -115,6 +122,16 @@ public final class RestApi {
             }
         });
         return r;
+    }
+
+    private static void noContent(RoutingContext ctx, Future<Void> done) {
+        done.onComplete(ar -> {
+            if (ar.succeeded()) {
+                ctx.response().setStatusCode(204).end();
+            } else {
+                error(ctx, ar.cause());
+            }
+        });
     }
 
     private void authenticate(RoutingContext ctx) {
@@ -170,7 +187,7 @@ public final class RestApi {
             int status = switch (v.kind()) {
                 case NOT_FOUND -> 404;
                 case INVALID -> 400;
-                case ALREADY_EXISTS, REFUSED, CONFLICT -> 409;
+                case ALREADY_EXISTS, REFUSED, CONFLICT, IN_USE -> 409;
                 case UNAVAILABLE -> 503;
             };
             String code = switch (v.kind()) {
@@ -179,6 +196,7 @@ public final class RestApi {
                 case ALREADY_EXISTS -> "exists";
                 case REFUSED -> "refused";
                 case CONFLICT -> "conflict";
+                case IN_USE -> "in_use";
                 case UNAVAILABLE -> "unavailable";
             };
             JsonObject body = new JsonObject().put("error", code).put("message", v.getMessage());

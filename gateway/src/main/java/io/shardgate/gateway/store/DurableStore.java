@@ -31,6 +31,12 @@ public interface DurableStore extends AutoCloseable {
     /** Fills {@code dst} (position to limit) with the chunk's bytes starting at {@code offset}. */
     void read(String volume, long chunk, int offset, ByteBuffer dst) throws IOException;
 
+    /**
+     * Whether the chunk exists: it was written (or partly discarded) since the volume was created and not removed
+     * whole. Layered volumes read through to a parent layer where the top layer has no chunk.
+     */
+    boolean exists(String volume, long chunk) throws IOException;
+
     /** Writes {@code src} (position to limit) into the chunk at {@code offset}; durable on return. */
     void write(String volume, long chunk, int offset, ByteBuffer src) throws IOException;
 

@@ -99,6 +99,12 @@ public final class LocalDirectoryStore implements DurableStore {
     }
 
     @Override
+    public boolean exists(String volume, long chunk) {
+        ChunkRanges.check(chunkSize, volume, chunk, 0, 0);
+        return Files.exists(chunkPath(volume, chunk));
+    }
+
+    @Override
     public void write(String volume, long chunk, int offset, ByteBuffer src) throws IOException {
         ChunkRanges.check(chunkSize, volume, chunk, offset, src.remaining());
         FileChannel ch = channel(chunkPath(volume, chunk), true);

@@ -46,6 +46,12 @@ public final class MemoryStore implements DurableStore {
     }
 
     @Override
+    public boolean exists(String volume, long chunk) {
+        ChunkRanges.check(chunkSize, volume, chunk, 0, 0);
+        return chunks.getOrDefault(volume, Map.of()).containsKey(chunk);
+    }
+
+    @Override
     public void write(String volume, long chunk, int offset, ByteBuffer src) {
         ChunkRanges.check(chunkSize, volume, chunk, offset, src.remaining());
         byte[] c = chunks.computeIfAbsent(volume, v -> new ConcurrentHashMap<>())

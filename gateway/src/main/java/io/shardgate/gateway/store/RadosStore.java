@@ -106,6 +106,20 @@ public final class RadosStore implements DurableStore, AsyncChunkIo {
     }
 
     @Override
+    public boolean exists(String volume, long chunk) throws IOException {
+        ChunkRanges.check(chunkSize, volume, chunk, 0, 0);
+        try {
+            data.stat(objectName(volume, chunk));
+            return true;
+        } catch (RadosException e) {
+            if (missing(e)) {
+                return false;
+            }
+            throw io("stat of " + objectName(volume, chunk), e);
+        }
+    }
+
+    @Override
     public void write(String volume, long chunk, int offset, ByteBuffer src) throws IOException {
         ChunkRanges.check(chunkSize, volume, chunk, offset, src.remaining());
         byte[] buf = new byte[src.remaining()];

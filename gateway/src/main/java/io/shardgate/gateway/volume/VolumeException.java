@@ -11,7 +11,8 @@ public class VolumeException extends RuntimeException {
         /** 409: a volume of that name exists */ ALREADY_EXISTS,
         /** 409: the planner refused the spec; {@link #refusal()} says why */ REFUSED,
         /** 400 */ INVALID,
-        /** 409: the volume is busy (migrating, has dependants) */ CONFLICT,
+        /** 409: the volume is busy (migrating) */ CONFLICT,
+        /** 409: other volumes or snapshots depend on it */ IN_USE,
         /** 503: the cluster cannot serve the request now */ UNAVAILABLE
     }
 

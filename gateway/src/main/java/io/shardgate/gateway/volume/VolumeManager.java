@@ -20,8 +20,25 @@ public interface VolumeManager {
     /** Grows a volume online; shrinking is refused ({@link VolumeException.Kind#INVALID}). */
     Future<VolumeInfo> extend(String name, long newSizeBytes);
 
-    /** Deletes the volume, its chunks and its shard map, and releases its reservations. */
+    /**
+     * Deletes the volume, its chunks and its shard map, and releases its reservations. Refused
+     * ({@link VolumeException.Kind#IN_USE}) while it has snapshots or other volumes read through its data.
+     */
     Future<Void> delete(String name);
 
     Future<ShardMap> shardMap(String name);
+
+    /**
+     * Takes a crash-consistent snapshot: every write acknowledged before the call is in it, none acknowledged after
+     * it returns. No data is copied: the volume's current chunks are frozen and it writes to a new layer.
+     */
+    Future<SnapshotInfo> createSnapshot(String volume, String snapshot);
+
+    Future<List<SnapshotInfo>> snapshots(String volume);
+
+    /** Deletes a snapshot; refused ({@link VolumeException.Kind#IN_USE}) while volumes created from it exist. */
+    Future<Void> deleteSnapshot(String volume, String snapshot);
+
+    /** Makes the volume's content the snapshot's again (the size stays); the snapshot stays. */
+    Future<VolumeInfo> revert(String volume, String snapshot);
 }

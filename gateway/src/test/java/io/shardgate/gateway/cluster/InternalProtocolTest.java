@@ -6,6 +6,7 @@ import io.shardgate.core.map.ShardMap;
 import io.shardgate.core.topology.Server;
 import io.shardgate.core.topology.ServerCapacity;
 import io.shardgate.gateway.engine.LocalVolume;
+import io.shardgate.gateway.engine.Layers;
 import io.shardgate.gateway.engine.Owner;
 import io.shardgate.gateway.io.BlockVolume;
 import io.shardgate.gateway.io.VolumeIoException;
@@ -40,7 +41,7 @@ class InternalProtocolTest {
         vertx = Vertx.vertx();
         map.set(ShardMap.of("v", "sp", 2, 4L * CHUNK, CHUNK, List.of(new Shard(0, 4L * CHUNK, "owner"))));
         LocalVolume local = new Owner("owner", new MemoryStore(CHUNK), vertx.createSharedWorkerExecutor("t", 2),
-                new SimpleMeterRegistry(), null, null).open("v", map::get);
+                new SimpleMeterRegistry(), null, null).open("v", map::get, Layers.of("v"));
         server = new InternalServer(vertx);
         server.serve(new InternalServer.Owned() {
             @Override

@@ -86,7 +86,7 @@ class LocalVolumeTest {
                     tiers.add(c);
                 }
             }
-            return new Owner(owner, store, pool, new SimpleMeterRegistry(), ram, nvme).open("v", () -> map);
+            return new Owner(owner, store, pool, new SimpleMeterRegistry(), ram, nvme).open("v", () -> map, Layers.of("v"));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,6 +50,7 @@ public final class DurableStoreContract {
         add(t, name, factory, "bad ranges throw and change nothing", DurableStoreContract::badRanges);
         add(t, name, factory, "discard of part and of a whole chunk", DurableStoreContract::discard);
         add(t, name, factory, "delete volume removes its chunks only", DurableStoreContract::deleteVolume);
+        add(t, name, factory, "a chunk exists once written, per volume", DurableStoreContract::exists);
         add(t, name, factory, "metadata put, get, replace, list, delete", DurableStoreContract::metadata);
         add(t, name, factory, "concurrent writes to different chunks", DurableStoreContract::concurrent);
         add(t, name, factory, "buffer positions are left unchanged", DurableStoreContract::positions);
@@ -157,6 +159,17 @@ public final class DurableStoreContract {
         s.deleteVolume("a");
         assertArrayEquals(new byte[10], read(s, "a", 5, 0, 10));
         assertArrayEquals(pattern(10, 9), read(s, "b", 0, 0, 10), "other volumes untouched");
+    }
+
+    private static void exists(DurableStore s) throws Exception {
+        assertFalse(s.exists("vol", 3));
+        s.write("vol", 3, 4096, ByteBuffer.wrap(pattern(10, 4)));
+        assertTrue(s.exists("vol", 3));
+        assertFalse(s.exists("vol", 2), "a neighbour");
+        assertFalse(s.exists("vol@1", 3), "a layer of the same volume is another namespace");
+        s.deleteVolume("vol");
+        assertFalse(s.exists("vol", 3), "gone with its volume");
+        assertThrows(IllegalArgumentException.class, () -> s.exists("vol", -1));
     }
 
     private static void metadata(DurableStore s) throws Exception {

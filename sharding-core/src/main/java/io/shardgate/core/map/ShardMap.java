@@ -214,6 +214,11 @@ public final class ShardMap {
         return of(volume, spine, version + 1, sizeBytes, chunkSize, list);
     }
 
+    /** The same shards at the next version: fences every owner at a change that is not about placement. */
+    public ShardMap bump() {
+        return of(volume, spine, version + 1, sizeBytes, chunkSize, shards());
+    }
+
     /** Grows the volume; the new bytes join the last shard. */
     public ShardMap extend(long newSizeBytes) {
         if (newSizeBytes < sizeBytes) {

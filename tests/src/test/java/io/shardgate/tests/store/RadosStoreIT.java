@@ -1,5 +1,6 @@
 package io.shardgate.tests.store;
 
+import io.shardgate.gateway.engine.SnapshotContract;
 import io.shardgate.gateway.store.DurableStore;
 import io.shardgate.gateway.store.DurableStoreContract;
 import io.shardgate.gateway.store.RadosStore;
@@ -44,6 +45,26 @@ class RadosStoreIT {
             @Override
             public DurableStore reopen(DurableStore closed) throws Exception {
                 return new RadosStore(CephCluster.conf(), CephCluster.CLIENT, CephCluster.POOL, CHUNK);
+            }
+        });
+    }
+
+    /** Snapshots, clones and reverts with their chunk layers in RADOS: each test gets a pool of its own. */
+    @TestFactory
+    Stream<DynamicTest> snapshots() {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return SnapshotContract.tests("rados", new SnapshotContract.Stores() {
+            private String pool;
+
+            @Override
+            public DurableStore create() throws Exception {
+                pool = CephCluster.createPool("snapshots-" + ProcessHandle.current().pid() + "-" + n.incrementAndGet());
+                return new RadosStore(CephCluster.conf(), CephCluster.CLIENT, pool, CHUNK);
+            }
+
+            @Override
+            public DurableStore reopen(DurableStore closed) throws Exception {
+                return new RadosStore(CephCluster.conf(), CephCluster.CLIENT, pool, CHUNK);
             }
         });
     }

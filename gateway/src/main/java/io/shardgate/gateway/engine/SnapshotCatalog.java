@@ -1,0 +1,191 @@
+package io.shardgate.gateway.engine;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shardgate.gateway.store.DurableStore;
+import io.shardgate.gateway.volume.CreateVolumeRequest;
+import io.shardgate.gateway.volume.SnapshotInfo;
+import io.shardgate.gateway.volume.VolumeException;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Snapshot records in the durable store's metadata ({@code snapshots/<volume>/<name>}) and the bookkeeping of chunk
+ * layers shared by both volume managers: which layers are still read by some volume or snapshot, which volumes
+ * depend on a snapshot, and the removal of layers nobody reads any more. Blocking (store calls); the managers call it
+ * from their serialised management operations.
+ */
+public final class SnapshotCatalog {
+    private static final String PREFIX = "snapshots/";
+    /** Prefix of the hidden snapshot a clone of a live volume is made from (not a valid user name). */
+    private static final String CLONE_SOURCE = "~clone-";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final DurableStore store;
+
+    /**
+     * One snapshot.
+     *
+     * @param layers the volume's layer chain when it was taken, frozen from then on
+     * @param hidden made for a clone of the live volume: not listed, removed with the clone
+     */
+    public record SnapshotRecord(String name, String volume, List<String> layers, long sizeBytes, long createdAtMs,
+                                 boolean hidden) {
+        public SnapshotInfo info() {
+            return new SnapshotInfo(name, volume, sizeBytes, createdAtMs);
+        }
+    }
+
+    public SnapshotCatalog(DurableStore store) {
+        this.store = store;
+    }
+
+    /** Checks a user-given snapshot name (the rules of volume names). */
+    public static void checkName(String snapshot) {
+        if (snapshot == null || !CreateVolumeRequest.NAME.matcher(snapshot).matches()) {
+            throw new VolumeException(VolumeException.Kind.INVALID, "snapshot name must be 1-128 characters of"
+                    + " [A-Za-z0-9._-] and not start with '.' or '-', was "
+                    + (snapshot == null ? "missing" : "'" + snapshot + "'"));
+        }
+    }
+
+    /** The name of the hidden snapshot a clone named {@code clone} is made from. */
+    public static String cloneSourceName(String clone) {
+        return CLONE_SOURCE + clone;
+    }
+
+    /** The top layer a volume gets at map version {@code version} (after a snapshot or revert). */
+    public static String topLayer(String volume, long version) {
+        return volume + "@" + version;
+    }
+
+    /** Whether the layer holds data written to {@code volume} (rather than to a volume it was cloned from). */
+    public static boolean ownedBy(String volume, String layer) {
+        return layer.equals(volume) || layer.startsWith(volume + "@");
+    }
+
+    private static String key(String volume, String name) {
+        return PREFIX + volume + "/" + name;
+    }
+
+    public Optional<SnapshotRecord> find(String volume, String name) throws IOException {
+        Optional<byte[]> bytes = store.getMeta(key(volume, name));
+        return bytes.isEmpty() ? Optional.empty() : Optional.of(JSON.readValue(bytes.get(), SnapshotRecord.class));
+    }
+
+    public SnapshotRecord get(String volume, String name) throws IOException {
+        return find(volume, name).orElseThrow(() -> new VolumeException(VolumeException.Kind.NOT_FOUND,
+                "volume '" + volume + "' has no snapshot named '" + name + "'"));
+    }
+
+    /** Every snapshot of the volume, hidden ones included, by name. */
+    public List<SnapshotRecord> of(String volume) throws IOException {
+        return read(store.listMeta(PREFIX + volume + "/"));
+    }
+
+    public List<SnapshotRecord> all() throws IOException {
+        return read(store.listMeta(PREFIX));
+    }
+
+    private List<SnapshotRecord> read(List<String> keys) throws IOException {
+        List<SnapshotRecord> out = new ArrayList<>();
+        for (String k : keys) {
+            Optional<byte[]> bytes = store.getMeta(k);
+            if (bytes.isPresent()) {
+                out.add(JSON.readValue(bytes.get(), SnapshotRecord.class));
+            }
+        }
+        return out;
+    }
+
+    public void put(SnapshotRecord r) throws IOException {
+        store.putMeta(key(r.volume(), r.name()), JSON.writeValueAsBytes(r));
+    }
+
+    public void remove(SnapshotRecord r) throws IOException {
+        store.deleteMeta(key(r.volume(), r.name()));
+    }
+
+    /** Refuses to delete a snapshot that volumes were created from ({@code chains}: every live volume's layers). */
+    public static void checkSnapshotUnused(SnapshotRecord snap, Map<String, Layers> chains) {
+        String frozenTop = snap.layers().get(0);
+        chains.forEach((volume, layers) -> {
+            if (!volume.equals(snap.volume()) && layers.chain().contains(frozenTop)) {
+                throw new VolumeException(VolumeException.Kind.IN_USE, "volume '" + volume + "' was created from"
+                        + " snapshot '" + snap.name() + "' of '" + snap.volume() + "' and reads its data: delete that"
+                        + " volume first");
+            }
+        });
+    }
+
+    /**
+     * Refuses to delete a volume that has snapshots or whose data other volumes read.
+     *
+     * @return the layers holding the volume's own data, to {@link #collect} once it is gone
+     */
+    public Set<String> checkVolumeDeletable(String volume, Layers layers, Map<String, Layers> chains)
+            throws IOException {
+        Set<String> own = new HashSet<>();
+        for (String l : layers.chain()) {
+            if (ownedBy(volume, l)) {
+                own.add(l);
+            }
+        }
+        for (SnapshotRecord s : of(volume)) {
+            if (!s.hidden()) {
+                throw new VolumeException(VolumeException.Kind.IN_USE, "volume '" + volume + "' has snapshots ("
+                        + s.name() + (of(volume).size() > 1 ? ", ..." : "") + "): delete them first");
+            }
+            s.layers().stream().filter(l -> ownedBy(volume, l)).forEach(own::add);
+        }
+        chains.forEach((other, chain) -> {
+            if (!other.equals(volume) && chain.chain().stream().anyMatch(own::contains)) {
+                throw new VolumeException(VolumeException.Kind.IN_USE, "volume '" + other + "' was cloned from '"
+                        + volume + "' and reads its data: delete that volume first");
+            }
+        });
+        return own;
+    }
+
+    /**
+     * Removes the snapshot records a deleted volume leaves behind: its own hidden ones, and the hidden snapshot of the
+     * volume it was cloned from, if it was a clone of a live volume.
+     *
+     * @return the layers those records kept alive
+     */
+    public Set<String> forgetVolume(String volume) throws IOException {
+        Set<String> freed = new HashSet<>();
+        List<SnapshotRecord> gone = new ArrayList<>(of(volume));
+        for (SnapshotRecord s : all()) {
+            if (s.hidden() && s.name().equals(cloneSourceName(volume))) {
+                gone.add(s);
+            }
+        }
+        for (SnapshotRecord s : gone) {
+            remove(s);
+            freed.addAll(s.layers());
+        }
+        return freed;
+    }
+
+    /**
+     * Deletes the chunks of every candidate layer that no live volume ({@code chains}) and no snapshot reads.
+     */
+    public void collect(Collection<String> candidates, Map<String, Layers> chains) throws IOException {
+        Set<String> read = new HashSet<>();
+        chains.values().forEach(l -> read.addAll(l.chain()));
+        for (SnapshotRecord s : all()) {
+            read.addAll(s.layers());
+        }
+        for (String layer : candidates) {
+            if (!read.contains(layer)) {
+                store.deleteVolume(layer);
+            }
+        }
+    }
+}
