@@ -15,9 +15,11 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code gateway.jar volume}: the command-line client of the REST API. Exit 0 ok, 1 refused or failed, 2 usage. */
-@Command(name = "volume", mixinStandardHelpOptions = true, description = "Create, list, show, extend and delete volumes.",
+@Command(name = "volume", mixinStandardHelpOptions = true,
+        description = "Create, list, show, extend and delete volumes; snapshots and revert.",
         subcommands = {VolumeCommand.Create.class, VolumeCommand.ListVolumes.class, VolumeCommand.Show.class,
-                VolumeCommand.Extend.class, VolumeCommand.Delete.class})
+                VolumeCommand.Extend.class, VolumeCommand.Delete.class, SnapshotCommand.class,
+                SnapshotCommand.Revert.class})
 public final class VolumeCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -106,6 +108,9 @@ public final class VolumeCommand implements Runnable {
         String clientSpine;
         @Option(names = "--fallback", description = "a fallback spec, e.g. iops=5000,throughput=100 (repeatable, in order)")
         List<String> fallbacks = new ArrayList<>();
+        @Option(names = "--source", paramLabel = "VOLUME[@SNAPSHOT]",
+                description = "start from a snapshot, or clone a live volume (no data is copied up front)")
+        String source;
 
         @Override
         ApiClient.Reply request() throws IOException {
@@ -120,6 +125,12 @@ public final class VolumeCommand implements Runnable {
                     arr.add(fallback(f));
                 }
                 body.put("fallbacks", arr);
+            }
+            if (source != null) {
+                int at = source.indexOf('@');
+                body.put("source", at < 0 ? new JsonObject().put("volume", source)
+                        : new JsonObject().put("volume", source.substring(0, at)).put("snapshot",
+                                source.substring(at + 1)));
             }
             return api.send("POST", "/v1/volumes", body);
         }

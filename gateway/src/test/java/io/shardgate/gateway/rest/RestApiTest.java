@@ -202,6 +202,16 @@ class RestApiTest {
         assertEquals(2, cli(out, "volume", "create", "--name", "cli3", "--size", "lots", "--iops", "1"),
                 "usage: exit 2");
         assertEquals(1, cli(out, "volume", "show", "nope"));
+        out.reset();
+        assertEquals(0, cli(out, "volume", "snapshot", "create", "cli1", "before"));
+        assertEquals(0, cli(out, "volume", "snapshot", "list", "cli1"));
+        assertTrue(out.toString().contains("before"), out.toString());
+        assertEquals(0, cli(out, "volume", "create", "--name", "cli4", "--size", "16M", "--iops", "10", "--source",
+                "cli1@before"));
+        assertEquals(1, cli(out, "volume", "snapshot", "delete", "cli1", "before"), "cli4 reads it");
+        assertEquals(0, cli(out, "volume", "revert", "cli1", "before"));
+        assertEquals(0, cli(out, "volume", "delete", "cli4"));
+        assertEquals(0, cli(out, "volume", "snapshot", "delete", "cli1", "before"));
         assertEquals(0, cli(out, "volume", "delete", "cli1"));
     }
 }

@@ -110,4 +110,62 @@ class EmbeddedGatewayIT {
             ClientTools.runOk(LIMIT, fio(vol1, true)); // verifies the blocks fio wrote before the restart
         }
     }
+
+    static HttpResponse<String> rest(EmbeddedGateway g, String method, String path, String body) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + g.restPort() + path))
+                .header("Authorization", "Bearer " + g.token())
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String[] fioClone(String url, boolean verifyOnly) {
+        return new String[] {"fio", "--name=clone", "--ioengine=nbd", "--uri=" + url, "--rw=randwrite", "--bs=4k",
+                "--iodepth=16", "--offset=32m", "--size=16m", "--verify=crc32c", "--verify_fatal=1", "--randseed=77",
+                verifyOnly ? "--verify_only=1" : "--do_verify=1"};
+    }
+
+    /** Snapshots, a volume from a snapshot, revert: written and read with qemu-io and fio over NBD. */
+    @Test
+    void snapshotsClonesAndRevertSeenByRealClients(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        try (EmbeddedGateway g = EmbeddedGatewayFixture.start(data)) {
+            createVolume(g, "base", 64L << 20);
+            String base = "nbd://127.0.0.1:" + g.nbdPort() + "/base";
+            String clone = "nbd://127.0.0.1:" + g.nbdPort() + "/fromsnap";
+            ClientTools.runOk(LIMIT, "qemu-io", "-f", "raw", "-c", "write -P 0x11 0 64m", base);
+            assertEquals(201, rest(g, "POST", "/v1/volumes/base/snapshots", "{\"name\":\"s1\"}").statusCode());
+            ClientTools.runOk(LIMIT, "qemu-io", "-f", "raw", "-c", "write -P 0x22 1000000 3000000", base);
+            HttpResponse<String> created = rest(g, "POST", "/v1/volumes", "{\"name\":\"fromsnap\",\"sizeBytes\":"
+                    + (64L << 20) + ",\"iops\":1000,\"source\":{\"volume\":\"base\",\"snapshot\":\"s1\"}}");
+            assertEquals(201, created.statusCode(), created.body());
+            ClientTools.runOk(LIMIT, "qemu-io", "-f", "raw", "-c", "read -P 0x11 0 64m", clone);
+            ClientTools.runOk(LIMIT, "qemu-io", "-f", "raw", "-c", "read -P 0x11 0 1000000",
+                    "-c", "read -P 0x22 1000000 3000000", "-c", "read -P 0x11 4000000 1000000", base);
+            ClientTools.runOk(LIMIT, fioClone(clone, false));
+            ClientTools.runOk(LIMIT, "qemu-io", "-f", "raw", "-c", "read -P 0x11 32m 16m", base);
+            HttpResponse<String> busy = rest(g, "DELETE", "/v1/volumes/base/snapshots/s1", null);
+            assertEquals(409, busy.statusCode(), busy.body());
+            assertEquals("in_use", new io.vertx.core.json.JsonObject(busy.body()).getString("error"));
+            assertEquals(200, rest(g, "POST", "/v1/volumes/base/revert", "{\"snapshot\":\"s1\"}").statusCode());
+            ClientTools.runOk(LIMIT, "qemu-io", "-f", "raw", "-c", "read -P 0x11 0 64m", base);
+        }
+        try (EmbeddedGateway g = EmbeddedGatewayFixture.start(data)) {
+            String clone = "nbd://127.0.0.1:" + g.nbdPort() + "/fromsnap";
+            ClientTools.runOk(LIMIT, "qemu-io", "-f", "raw", "-c", "read -P 0x11 0 32m", clone);
+            ClientTools.runOk(LIMIT, fioClone(clone, true)); // the clone's own writes survived the restart
+            assertEquals(204, rest(g, "DELETE", "/v1/volumes/fromsnap", null).statusCode());
+            assertEquals(204, rest(g, "DELETE", "/v1/volumes/base/snapshots/s1", null).statusCode());
+            assertEquals(204, rest(g, "DELETE", "/v1/volumes/base", null).statusCode());
+            try (var chunks = Files.list(data.resolve("store/chunks"))) {
+                assertEquals(java.util.List.of(), chunks.filter(p -> {
+                    try (var files = Files.list(p)) {
+                        return files.findAny().isPresent();
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }).toList(), "every layer's chunks are gone");
+            }
+        }
+    }
 }
