@@ -53,6 +53,7 @@ public final class LocalVolume implements BlockVolume {
     private final CacheTier nvme;
     private final long volumeKey;
     private final ChunkLoad load;
+    private final Owner owner;
     private final WriteGate gate = new WriteGate();
     private volatile LayeredChunks chunks;
     private final AtomicLong sequence = new AtomicLong();
@@ -72,6 +73,7 @@ public final class LocalVolume implements BlockVolume {
                 long volumeKey) {
         this.name = name;
         this.map = map;
+        this.owner = owner;
         this.localServer = owner.serverId();
         this.store = owner.store();
         this.pool = owner.pool();
@@ -256,7 +258,7 @@ public final class LocalVolume implements BlockVolume {
         if (ram != null && aligned) {
             Buffer hit = readFromTier(ram, offset, length);
             if (hit != null) {
-                completed(offset, length, t0, false);
+                completed(offset, length, t0, false, true);
                 return Future.succeededFuture(hit);
             }
         }
@@ -278,15 +280,16 @@ public final class LocalVolume implements BlockVolume {
         }
         return result.andThen(ar -> {
             if (ar.succeeded()) {
-                completed(offset, length, t0, false);
+                completed(offset, length, t0, false, false);
             } else {
                 metrics.error();
             }
         });
     }
 
-    private void completed(long offset, long length, long t0, boolean write) {
+    private void completed(long offset, long length, long t0, boolean write, boolean ramHit) {
         long nanos = System.nanoTime() - t0;
+        owner.listener().accessed(this, offset, length, write, ramHit, nanos);
         if (write) {
             metrics.write(length, nanos);
         } else {
@@ -343,7 +346,7 @@ public final class LocalVolume implements BlockVolume {
         return written.onComplete(ar -> {
                     markAndInvalidate(offset, length); // the store has it (or failed): drop any fill that raced
                     if (ar.succeeded()) {
-                        completed(offset, length, t0, true);
+                        completed(offset, length, t0, true, false);
                     } else {
                         metrics.error();
                     }
@@ -363,6 +366,28 @@ public final class LocalVolume implements BlockVolume {
             return forEachPiece(offset, length, (chunk, inChunk, bufOff, n) -> c.discard(chunk, inChunk, n))
                     .onComplete(ar -> markAndInvalidate(offset, length));
         });
+    }
+
+    /**
+     * Loads a block-aligned range into the tiers ahead of demand (prefetching), unless it is all in the RAM tier
+     * already. The fill is guarded like a read's: a prefetch never puts back data older than a write that overtook
+     * it (rule 4). Refused like any request for a shard this server does not own.
+     *
+     * @return true if the store was read (false: already cached)
+     */
+    public Future<Boolean> prefetch(long offset, int length) {
+        try {
+            checkedMap(offset, length);
+        } catch (VolumeIoException e) {
+            return Future.failedFuture(e);
+        }
+        if (!blockAligned(offset, length)) {
+            return Future.failedFuture(new IllegalArgumentException("prefetch ranges are whole 4 KiB blocks"));
+        }
+        if (ram != null && ram.contains(volumeKey, offset / BLOCK, length / BLOCK)) {
+            return Future.succeededFuture(false);
+        }
+        return readFromStore(offset, length, sequence.get()).map(b -> true);
     }
 
     /** The layers this volume reads through now. */

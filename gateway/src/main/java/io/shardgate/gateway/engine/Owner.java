@@ -27,6 +27,7 @@ public final class Owner {
     private final CacheTier nvme;
     private final AtomicLong nextVolumeKey = new AtomicLong();
     private final Map<Long, LocalVolume> open = new ConcurrentHashMap<>();
+    private volatile AccessListener listener = AccessListener.NONE;
 
     /**
      * @param pool the bounded worker pool for store calls and NVMe tier I/O
@@ -83,6 +84,15 @@ public final class Owner {
 
     public MeterRegistry registry() {
         return registry;
+    }
+
+    /** Who hears every completed owner-side request from now on (one listener; {@link AccessListener#NONE} = none). */
+    public void listenTo(AccessListener listener) {
+        this.listener = listener;
+    }
+
+    AccessListener listener() {
+        return listener;
     }
 
     /** The RAM tier, or null. */

@@ -28,6 +28,19 @@ public interface CacheTier extends AutoCloseable {
 
     boolean read(long volumeKey, long block, ByteBuffer dst);
 
+    /** Whether the block is in the tier now (it may be evicted a moment later); reads no bytes. */
+    boolean contains(long volumeKey, long block);
+
+    /** Whether the {@code count} blocks from {@code firstBlock} are all in the tier now. */
+    default boolean contains(long volumeKey, long firstBlock, long count) {
+        for (long b = firstBlock; b < firstBlock + count; b++) {
+            if (!contains(volumeKey, b)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     void write(long volumeKey, long block, ByteBuffer src);
 
     void invalidate(long volumeKey, long block);

@@ -72,6 +72,12 @@ public class SlotTier implements CacheTier {
     }
 
     @Override
+    public boolean contains(long volumeKey, long block) {
+        long h = mix(volumeKey, block);
+        return segment(h).contains(volumeKey, block, (int) h);
+    }
+
+    @Override
     public void write(long volumeKey, long block, ByteBuffer src) {
         long h = mix(volumeKey, block);
         segment(h).put(volumeKey, block, (int) h, src, null);
@@ -162,6 +168,15 @@ public class SlotTier implements CacheTier {
                 if (blockOf[s] == block && volumeOf[s] == volume) {
                     return i;
                 }
+            }
+        }
+
+        boolean contains(long volume, long block, int hash) {
+            lock.lock();
+            try {
+                return find(volume, block, hash) >= 0;
+            } finally {
+                lock.unlock();
             }
         }
 

@@ -183,6 +183,27 @@ class LocalVolumeTest {
     }
 
     @Test
+    void prefetchFillsTheTierAndTheListenerHearsEveryRequest() throws Exception {
+        RamTier ram = new RamTier(4 << 20, 4);
+        tiers.add(ram);
+        Owner owner = new Owner("me", store, pool, new SimpleMeterRegistry(), ram, null);
+        List<String> heard = java.util.Collections.synchronizedList(new ArrayList<>());
+        owner.listenTo((vol, off, len, write, ramHit, nanos) -> heard.add((write ? "w" : "r") + off + "+" + len
+                + (ramHit ? " hit" : "")));
+        LocalVolume v = owner.open("v", () -> map, Layers.of("v"));
+        byte[] data = new byte[8192];
+        new Random(8).nextBytes(data);
+        await(v.write(CHUNK, Buffer.buffer(data), false));
+        assertTrue(await(v.prefetch(CHUNK, 8192)), "read from the store");
+        assertEquals(false, await(v.prefetch(CHUNK, 8192)), "already cached");
+        assertArrayEquals(data, await(v.read(CHUNK, 8192)).getBytes());
+        assertEquals(2, v.stats().ramHits(), "the prefetched blocks served the read");
+        assertEquals(List.of("w" + CHUNK + "+8192", "r" + CHUNK + "+8192 hit"), heard, "prefetches are not accesses");
+        Throwable e = v.prefetch(1, 4096).toCompletionStage().toCompletableFuture().handle((ok, err) -> err).get();
+        assertInstanceOf(IllegalArgumentException.class, e);
+    }
+
+    @Test
     void cachedBlocksOfAShardThatMovedAwayAreNotServed() throws Exception {
         LocalVolume v = volume("me", Tiers.RAM_AND_NVME);
         await(v.write(0, Buffer.buffer(new byte[4096]), false));
