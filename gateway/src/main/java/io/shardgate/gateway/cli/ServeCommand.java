@@ -60,6 +60,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--load-interval", defaultValue = "5000",
             description = "milliseconds between per-shard load samples (default ${DEFAULT-VALUE})")
     long loadIntervalMs;
+    @Option(names = "--reshard-interval", defaultValue = "10000",
+            description = "cluster: milliseconds between runs of the automatic re-shard planner, 0 = off"
+                    + " (default ${DEFAULT-VALUE})")
+    long reshardIntervalMs;
     @Option(names = "--hazelcast-port", description = "join a cluster: this member's Hazelcast port")
     Integer hazelcastPort;
     @Option(names = "--member", description = "host:port of a Hazelcast member to join (repeatable)")
@@ -93,7 +97,7 @@ public final class ServeCommand implements Callable<Integer> {
             };
             io.shardgate.gateway.cluster.ClusterOptions cluster = hazelcastPort == null ? null
                     : new io.shardgate.gateway.cluster.ClusterOptions(clusterName, host, hazelcastPort, members,
-                    internalPort);
+                    internalPort, reshardIntervalMs);
             EmbeddedOptions.NvmeTier nvme = nvmeTier.equals("0") ? null : new EmbeddedOptions.NvmeTier(
                     nvmeTierFile != null ? nvmeTierFile : dataDir.resolve("nvme-tier.bin"), Sizes.parse(nvmeTier));
             options = new EmbeddedOptions(dataDir, host, nbdPort, restPort, serverId, region, spine, iops,

@@ -16,10 +16,10 @@ import java.util.concurrent.Callable;
 
 /** {@code gateway.jar volume}: the command-line client of the REST API. Exit 0 ok, 1 refused or failed, 2 usage. */
 @Command(name = "volume", mixinStandardHelpOptions = true,
-        description = "Create, list, show, extend and delete volumes; snapshots and revert.",
+        description = "Create, list, show, extend and delete volumes; snapshots, revert, re-sharding.",
         subcommands = {VolumeCommand.Create.class, VolumeCommand.ListVolumes.class, VolumeCommand.Show.class,
                 VolumeCommand.Extend.class, VolumeCommand.Delete.class, SnapshotCommand.class,
-                SnapshotCommand.Revert.class})
+                SnapshotCommand.Revert.class, ReshardCommand.Reshard.class, ReshardCommand.History.class})
 public final class VolumeCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -10,10 +10,20 @@ import java.util.List;
  * @param hazelcastPort  this member's Hazelcast port
  * @param members        {@code host:port} of the Hazelcast members to join (TCP/IP join, no multicast)
  * @param internalPort   port of the internal protocol between servers (0 for any)
+ * @param reshardIntervalMs how often the controller (the oldest member) runs the re-shard planner; 0 = never
+ *                       (operators can still re-shard through the API)
  */
 public record ClusterOptions(String clusterName, String host, int hazelcastPort, List<String> members,
-                             int internalPort) {
+                             int internalPort, long reshardIntervalMs) {
+    public ClusterOptions(String clusterName, String host, int hazelcastPort, List<String> members, int internalPort) {
+        this(clusterName, host, hazelcastPort, members, internalPort, 0);
+    }
+
     public ClusterOptions {
+        if (reshardIntervalMs != 0 && reshardIntervalMs < 100) {
+            throw new IllegalArgumentException("--reshard-interval must be 0 (off) or at least 100 ms, was "
+                    + reshardIntervalMs);
+        }
         if (clusterName == null || clusterName.isBlank()) {
             throw new IllegalArgumentException("--cluster-name is required");
         }

@@ -2,6 +2,9 @@ package io.shardgate.gateway.cluster;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hazelcast.core.EntryEvent;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.shardgate.core.reshard.ReshardProposal;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryRemovedListener;
@@ -25,6 +28,8 @@ import io.shardgate.gateway.io.VolumeResolver;
 import io.shardgate.gateway.store.DurableStore;
 import io.shardgate.gateway.volume.ClusterView;
 import io.shardgate.gateway.volume.CreateVolumeRequest;
+import io.shardgate.gateway.volume.MigrationInfo;
+import io.shardgate.gateway.volume.ReshardRequest;
 import io.shardgate.gateway.volume.ServerStatus;
 import io.shardgate.gateway.volume.SnapshotInfo;
 import io.shardgate.gateway.volume.VolumeException;
@@ -48,6 +53,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -74,6 +80,10 @@ public final class ClusterVolumeManager implements VolumeManager, ClusterView, V
     private final ShardPlanner planner;
     private final Owner owner;
     private final SnapshotCatalog snapshots;
+    private final Handover handover;
+    private final ReshardController controller;
+    private final AtomicInteger migrationsInFlight = new AtomicInteger();
+    private final Timer pause;
     private final LoadMonitor load;
     private final Vertx vertx;
     private final InternalClient client;
@@ -81,6 +91,8 @@ public final class ClusterVolumeManager implements VolumeManager, ClusterView, V
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private static final long RESYNC_MS = 2000;
     private static final ObjectMapper LOAD_JSON = new ObjectMapper();
+    private static final ObjectMapper MIGRATION_JSON = new ObjectMapper();
+    private static final String MIGRATIONS = "migrations/";
     private long resyncTimer = -1;
 
     private ClusterVolumeManager(ClusterNode node, Server self, Owner owner, ShardPlanner planner, Vertx vertx,
@@ -91,6 +103,13 @@ public final class ClusterVolumeManager implements VolumeManager, ClusterView, V
         this.owner = owner;
         this.store = owner.store();
         this.snapshots = new SnapshotCatalog(store);
+        this.handover = new Handover(node, vertx, owner.registry(), this::peer);
+        this.controller = new ReshardController(this, node, vertx, owner.pool());
+        Gauge.builder("shardgate.migrations.in.flight", migrationsInFlight, AtomicInteger::get)
+                .description("re-sharding steps this server is coordinating").register(owner.registry());
+        this.pause = Timer.builder("shardgate.migration.pause").description("publication of a re-sharded map to"
+                + " its application by every server involved: the longest a request could wait")
+                .register(owner.registry());
         this.pool = owner.pool();
         this.planner = planner;
         this.vertx = vertx;
@@ -125,6 +144,7 @@ public final class ClusterVolumeManager implements VolumeManager, ClusterView, V
                 new InternalClient(vertx), load);
         load.publishTo(m::publish);
         m.follow();
+        m.controller.start(options.reshardIntervalMs());
         LOG.info("server {} joined cluster {} ({} members); internal protocol on {}:{}", self.id(),
                 options.clusterName(), node.peers().size(), options.host(), internalPort);
         return m;
@@ -188,49 +208,78 @@ public final class ClusterVolumeManager implements VolumeManager, ClusterView, V
             LocalVolume local = owner.open(n, ref::get, layout.layers());
             return new Entry(ref, local, new RoutedVolume(n, ref::get, self.id(), local, this::peer, client, vertx));
         });
-        e.map().accumulateAndGet(m, (old, neu) -> neu.version() >= old.version() ? neu : old);
-        followLayers(name, e, layout);
+        follow(name, e, layout);
     }
 
     /**
-     * Switches the local volume to the layout's layers if they changed (a snapshot or revert elsewhere), draining
-     * this server's writes in flight first, and then acknowledges the version in {@code sg-applied} so that the
-     * server that made the change knows no write of this server straddles it.
+     * Applies a newer layout on this server, then acknowledges its version in {@code sg-applied}, so that the server
+     * that made the change knows none of this server's writes straddles it:
+     * <ul>
+     *   <li>shards this server loses: writes in flight drain and its cached blocks of the volume are dropped before
+     *       the acknowledgement (new requests meet the new map and go to the new owner);</li>
+     *   <li>shards it gains: every request of the volume waits until their previous owners have acknowledged, then
+     *       the hottest chunks are loaded into the tiers in the background;</li>
+     *   <li>new layers (a snapshot or revert elsewhere): switched through the volume's write gate.</li>
+     * </ul>
      */
-    private void followLayers(String name, Entry e, MapCodec.Layout layout) {
+    private void follow(String name, Entry e, MapCodec.Layout layout) {
+        ShardMap next = layout.map();
         synchronized (e) {
-            Layers current = e.local().layers();
-            if (!current.equals(layout.layers()) && e.map().get().version() == layout.map().version()) {
-                boolean pushed = layout.layers().chain().size() == current.chain().size() + 1
-                        && layout.layers().chain().subList(1, layout.layers().chain().size()).equals(current.chain());
-                try {
+            ShardMap before = e.map().get();
+            if (next.version() < before.version()) {
+                return; // an older layout arriving late
+            }
+            Set<String> previousOwners = next.version() > before.version()
+                    ? Handover.previousOwnersOfGained(before, next, self.id()) : Set.of();
+            boolean loses = next.version() > before.version() && Handover.losesAny(before, next, self.id());
+            if (!previousOwners.isEmpty()) {
+                e.local().holdUntil(handover.awaitAcks(name, next.version(), previousOwners)
+                        .andThen(ar -> handover.warm(e.local(), before, next, self.id())));
+            }
+            e.map().set(next);
+            try {
+                if (loses) {
+                    e.local().fenceAndDrain().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                }
+                Layers current = e.local().layers();
+                if (!current.equals(layout.layers())) {
+                    boolean pushed = layout.layers().chain().size() == current.chain().size() + 1
+                            && layout.layers().chain().subList(1, layout.layers().chain().size())
+                            .equals(current.chain());
                     e.local().switchLayers(layout.layers(), !pushed).toCompletionStage().toCompletableFuture()
                             .get(30, TimeUnit.SECONDS);
-                } catch (Exception ex) {
-                    LOG.error("volume {}: could not switch to the layers of map version {}: {}", name,
-                            layout.map().version(), ex.toString());
-                    return;
                 }
+            } catch (Exception ex) {
+                LOG.error("volume {}: could not apply map version {} here: {}", name, next.version(), ex.toString());
+                return;
             }
         }
-        node.applied().set(name + "/" + self.id(), layout.map().version());
+        node.applied().set(name + "/" + self.id(), next.version());
     }
 
     /** Waits until every owner of the map has applied its version (or fails after 30 s). */
     private void awaitOwners(String name, ShardMap map) throws Exception {
+        awaitApplied(name, map.version(), map.owners());
+    }
+
+    /**
+     * Waits until every live server of {@code servers} has applied {@code version} of the volume (a server that left
+     * the cluster is not waited for), or fails after 30 s naming the laggard.
+     */
+    private void awaitApplied(String name, long version, java.util.Collection<String> servers) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        for (String owner : new java.util.TreeSet<>(map.owners())) {
-            while (true) {
-                Long applied = node.applied().get(name + "/" + owner);
-                if (applied != null && applied >= map.version()) {
+        for (String server : new java.util.TreeSet<>(servers)) {
+            while (peer(server) != null) {
+                Long applied = node.applied().get(name + "/" + server);
+                if (applied != null && applied >= version) {
                     break;
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new VolumeException(VolumeException.Kind.UNAVAILABLE, "server " + owner + " did not apply"
-                            + " version " + map.version() + " of volume " + name + " within 30 s; the change is"
+                    throw new VolumeException(VolumeException.Kind.UNAVAILABLE, "server " + server + " did not apply"
+                            + " version " + version + " of volume " + name + " within 30 s; the change is"
                             + " stored and will apply when it catches up");
                 }
-                Thread.sleep(5);
+                Thread.sleep(2);
             }
         }
     }
@@ -255,7 +304,7 @@ public final class ClusterVolumeManager implements VolumeManager, ClusterView, V
         return pool.executeBlocking(op, false);
     }
 
-    private <T> T underPlacementLock(Callable<T> op) throws Exception {
+    <T> T underPlacementLock(Callable<T> op) throws Exception {
         node.maps().lock(PLACEMENT_LOCK);
         try {
             return op.call();
@@ -264,7 +313,7 @@ public final class ClusterVolumeManager implements VolumeManager, ClusterView, V
         }
     }
 
-    private Topology topology() throws IOException {
+    Topology topology() throws IOException {
         List<Server> servers = node.peers().stream().map(Peer::server).toList();
         Topology t = Topology.of(servers);
         for (byte[] bytes : node.volumes().values()) {
@@ -423,6 +472,82 @@ public final class ClusterVolumeManager implements VolumeManager, ClusterView, V
     }
 
     @Override
+    public Future<MigrationInfo> reshard(String volume, ReshardRequest request) {
+        return blocking(() -> underPlacementLock(() -> {
+            record(volume);
+            MapCodec.Layout current = layout(volume);
+            ReshardProposal proposal = request.action().equals("auto")
+                    ? controller.proposeNow(current.map(), topology())
+                    : Reshards.proposal(request, current.map(), topology(), loads());
+            if (proposal == null) {
+                throw new VolumeException(VolumeException.Kind.CONFLICT, "the re-shard planner proposes nothing for "
+                        + volume + " now (no shard is hot, no server over its high-water mark, nothing cold)");
+            }
+            return migrate(proposal);
+        }));
+    }
+
+    /**
+     * Applies a re-shard proposal under the placement lock: publishes the next map (servers losing ranges drain and
+     * fence themselves, servers gaining ranges hold requests until then), waits until every server involved has
+     * applied it, moves the reservations with the bytes, and records the migration.
+     */
+    MigrationInfo migrate(ReshardProposal proposal) throws Exception {
+        String volume = proposal.volume();
+        byte[] oldBytes = node.maps().get(volume);
+        if (oldBytes == null) {
+            throw new VolumeException(VolumeException.Kind.NOT_FOUND, "no volume named '" + volume + "'");
+        }
+        MapCodec.Layout current = MapCodec.decodeLayout(oldBytes);
+        ShardMap before = current.map();
+        ShardMap next;
+        try {
+            next = proposal.apply(before);
+            next.checkOwnersIn(topology());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new VolumeException(VolumeException.Kind.INVALID, e.getMessage());
+        }
+        long started = System.currentTimeMillis();
+        migrationsInFlight.incrementAndGet();
+        try {
+            publish(volume, oldBytes, new MapCodec.Layout(next, current.layers()));
+            java.util.Set<String> involved = new java.util.TreeSet<>(before.owners());
+            involved.addAll(next.owners());
+            awaitApplied(volume, next.version(), involved);
+        } finally {
+            migrationsInFlight.decrementAndGet();
+        }
+        long switched = System.currentTimeMillis();
+        pause.record(switched - started, TimeUnit.MILLISECONDS);
+        MapCodec.VolumeRecord r = record(volume).rebalanced(next);
+        byte[] recordBytes = MapCodec.encode(r);
+        store.putMeta(VOLUMES + volume, recordBytes);
+        node.volumes().put(volume, recordBytes);
+        MigrationInfo info = Reshards.info(proposal, before, next, "CLEANED_UP", started, switched);
+        store.putMeta(MIGRATIONS + volume + "/" + String.format(java.util.Locale.ROOT, "%016d", next.version()),
+                MIGRATION_JSON.writeValueAsBytes(info));
+        LOG.info("volume {}: {} of shard {} ({} -> {}) at version {} took {} ms: {}", volume, info.kind(),
+                info.shard(), info.from(), info.to(), next.version(), info.pauseMs(), proposal.reason());
+        controller.changed(volume, switched);
+        return info;
+    }
+
+    @Override
+    public Future<List<MigrationInfo>> migrations(String volume) {
+        return blocking(() -> {
+            record(volume);
+            List<MigrationInfo> out = new ArrayList<>();
+            for (String key : store.listMeta(MIGRATIONS + volume + "/")) {
+                byte[] bytes = store.getMeta(key).orElse(null);
+                if (bytes != null) {
+                    out.add(MIGRATION_JSON.readValue(bytes, MigrationInfo.class));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
     public Future<SnapshotInfo> createSnapshot(String volume, String snapshot) {
         return blocking(() -> underPlacementLock(() -> {
             SnapshotCatalog.checkName(snapshot);
@@ -500,7 +625,7 @@ public final class ClusterVolumeManager implements VolumeManager, ClusterView, V
     }
 
     /** The fresh load reports of all servers, by server id (a server without one has measured nothing yet). */
-    private Map<String, LoadReport> loads() {
+    Map<String, LoadReport> loads() {
         Map<String, LoadReport> out = new HashMap<>();
         long now = System.currentTimeMillis();
         node.loads().forEach((id, bytes) -> {
@@ -573,6 +698,7 @@ public final class ClusterVolumeManager implements VolumeManager, ClusterView, V
 
     @Override
     public void close() {
+        controller.stop();
         vertx.cancelTimer(resyncTimer);
         internal.stop();
         client.close();

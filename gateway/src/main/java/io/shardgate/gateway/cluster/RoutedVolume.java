@@ -19,7 +19,8 @@ import java.util.function.Supplier;
  * as MOVED is retried with the current map, a bounded number of times.
  */
 final class RoutedVolume implements BlockVolume {
-    private static final int MAX_ATTEMPTS = 20;
+    /** With the back-off below, about 40 s of retries: longer than any map change takes to reach every server. */
+    private static final int MAX_ATTEMPTS = 200;
     /** Pieces are at most this long, so a huge trim never overflows an int length. */
     private static final long MAX_PIECE = 1L << 30;
 

@@ -56,6 +56,8 @@ public final class LocalVolume implements BlockVolume {
     private final Owner owner;
     private final WriteGate gate = new WriteGate();
     private volatile LayeredChunks chunks;
+    /** Non-null while this server takes over shards and their previous owners have not drained yet. */
+    private volatile Future<Void> handover;
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicLongArray stripeMarks = new AtomicLongArray(STRIPES);
     private static final int STRIPES = 4096;
@@ -247,6 +249,10 @@ public final class LocalVolume implements BlockVolume {
 
     @Override
     public Future<Buffer> read(long offset, int length) {
+        Future<Void> h = handover;
+        if (h != null) {
+            return h.compose(v -> read(offset, length));
+        }
         long t0 = System.nanoTime();
         try {
             checkedMap(offset, length);
@@ -325,6 +331,10 @@ public final class LocalVolume implements BlockVolume {
 
     @Override
     public Future<Void> write(long offset, Buffer data, boolean fua) {
+        Future<Void> h = handover;
+        if (h != null) {
+            return h.compose(v -> write(offset, data, fua));
+        }
         return gate.admit(() -> writeNow(offset, data));
     }
 
@@ -360,6 +370,10 @@ public final class LocalVolume implements BlockVolume {
 
     @Override
     public Future<Void> trim(long offset, long length) {
+        Future<Void> h = handover;
+        if (h != null) {
+            return h.compose(v -> trim(offset, length));
+        }
         return gate.admit(() -> {
             markAndInvalidate(offset, length);
             LayeredChunks c = chunks;
@@ -388,6 +402,28 @@ public final class LocalVolume implements BlockVolume {
             return Future.succeededFuture(false);
         }
         return readFromStore(offset, length, sequence.get()).map(b -> true);
+    }
+
+    /**
+     * Holds every request of this volume until {@code released} completes: this server is taking over shards and
+     * must not read or cache their blocks while their previous owners may still have writes in flight. Requests
+     * wait (a short pause), they never fail because of it.
+     */
+    public void holdUntil(Future<Void> released) {
+        handover = released;
+        released.onComplete(ar -> {
+            if (handover == released) {
+                handover = null;
+            }
+        });
+    }
+
+    /**
+     * This server gave up shards of the volume: lets writes in flight finish (new ones wait, then meet the new map),
+     * and drops the volume's cached blocks, which would be stale if the shards ever came back.
+     */
+    public Future<Void> fenceAndDrain() {
+        return gate.change(() -> markAndInvalidate(0, Long.MAX_VALUE / 2));
     }
 
     /** The layers this volume reads through now. */

@@ -11,6 +11,8 @@ import io.shardgate.gateway.io.VolumeResolver;
 import io.shardgate.gateway.store.DurableStore;
 import io.shardgate.gateway.volume.ClusterView;
 import io.shardgate.gateway.volume.CreateVolumeRequest;
+import io.shardgate.gateway.volume.MigrationInfo;
+import io.shardgate.gateway.volume.ReshardRequest;
 import io.shardgate.gateway.volume.ServerStatus;
 import io.shardgate.gateway.volume.SnapshotInfo;
 import io.shardgate.gateway.volume.VolumeException;
@@ -168,6 +170,22 @@ public final class LocalVolumeManager implements VolumeManager, ClusterView, Vol
         Map<String, Layers> out = new java.util.HashMap<>();
         volumes.forEach((name, e) -> out.put(name, e.volume().layers()));
         return out;
+    }
+
+    @Override
+    public Future<MigrationInfo> reshard(String volume, ReshardRequest request) {
+        return Future.failedFuture(new VolumeException(VolumeException.Kind.INVALID, "re-sharding moves shards"
+                + " between servers: it needs a cluster (serve --hazelcast-port ...), not an embedded gateway"));
+    }
+
+    @Override
+    public Future<List<MigrationInfo>> migrations(String volume) {
+        try {
+            entry(volume);
+            return Future.succeededFuture(List.of());
+        } catch (VolumeException e) {
+            return Future.failedFuture(e);
+        }
     }
 
     @Override

@@ -80,6 +80,30 @@ public final class MapCodec {
                     res);
         }
 
+        /**
+         * The same reservation total, shared among the map's owners in proportion to the bytes each owns: after a
+         * shard changes hands, its share of the volume's IOPS and bandwidth goes with it.
+         */
+        public VolumeRecord rebalanced(ShardMap map) {
+            long iops = 0;
+            long kBps = 0;
+            for (long[] v : reservations.values()) {
+                iops += v[0];
+                kBps += v[1];
+            }
+            Map<String, Long> bytes = new LinkedHashMap<>();
+            for (int i = 0; i < map.shardCount(); i++) {
+                bytes.merge(map.owner(i), map.shardEnd(i) - map.shardStart(i), Long::sum);
+            }
+            Map<String, long[]> res = new LinkedHashMap<>();
+            long total = map.sizeBytes();
+            for (Map.Entry<String, Long> e : bytes.entrySet()) {
+                double share = (double) e.getValue() / total;
+                res.put(e.getKey(), new long[] {Math.round(iops * share), Math.round(kBps * share)});
+            }
+            return new VolumeRecord(name, spec, fallbackUsed, spine, createdAtMs, res);
+        }
+
         /** What the volume reserves per server (stored as IOPS and kB/s). */
         public Map<String, ServerCapacity> reservedCapacity() {
             Map<String, ServerCapacity> out = new HashMap<>();

@@ -3,6 +3,7 @@ package io.shardgate.gateway.rest;
 import io.shardgate.core.spec.PerformanceSpec;
 import io.shardgate.core.spec.WorkloadType;
 import io.shardgate.gateway.volume.CreateVolumeRequest;
+import io.shardgate.gateway.volume.ReshardRequest;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -79,6 +80,28 @@ final class RequestBodies {
     static String snapshotName(JsonObject o, String field) {
         unknownFields(o, Set.of(field), "");
         return string(o, field, true);
+    }
+
+    static ReshardRequest reshard(JsonObject o) {
+        unknownFields(o, Set.of("action", "shard", "atOffset", "to"), "");
+        String action = string(o, "action", true);
+        Object shard = o.getValue("shard");
+        Object at = o.getValue("atOffset");
+        if (shard != null && !(shard instanceof Integer)) {
+            throw new BadRequest("shard", "shard must be a shard index (an integer >= 0)");
+        }
+        if (at != null && !(at instanceof Number n && n.longValue() >= 0 && n.doubleValue() == n.longValue())) {
+            throw new BadRequest("atOffset", "atOffset must be a byte offset (an integer >= 0)");
+        }
+        if (shard == null && !"auto".equals(action)) {
+            throw new BadRequest("shard", "shard is required for " + action);
+        }
+        try {
+            return new ReshardRequest(action, shard == null ? 0 : (Integer) shard,
+                    at == null ? -1 : ((Number) at).longValue(), string(o, "to", false));
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(e.getMessage().startsWith("action") ? "action" : "shard", e.getMessage());
+        }
     }
 
     static long extendSize(JsonObject o) {

@@ -44,6 +44,7 @@ public final class RestApi {
             "POST /v1/volumes/{name}/extend", "GET /v1/volumes/{name}/shards", "GET /v1/volumes/{name}/stats",
             "POST /v1/volumes/{name}/snapshots", "GET /v1/volumes/{name}/snapshots",
             "DELETE /v1/volumes/{name}/snapshots/{snapshot}", "POST /v1/volumes/{name}/revert",
+            "POST /v1/volumes/{name}/reshard", "GET /v1/volumes/{name}/migrations",
             "GET /v1/cluster/servers");
 
     private final VolumeManager volumes;
@@ -106,6 +107,12 @@ public final class RestApi {
                 RestApi::mapJson));
         r.get("/v1/volumes/:name/stats").handler(ctx -> reply(ctx, 200, cluster.stats(ctx.pathParam("name")),
                 JsonObject::mapFrom));
+        r.post("/v1/volumes/:name/reshard").handler(ctx -> reply(ctx, 200, call(() -> volumes.reshard(
+                ctx.pathParam("name"), RequestBodies.reshard(RequestBodies.object(ctx.body().buffer())))),
+                JsonObject::mapFrom));
+        r.get("/v1/volumes/:name/migrations").handler(ctx -> reply(ctx, 200, volumes.migrations(ctx.pathParam("name")),
+                list -> new JsonObject().put("migrations", new JsonArray(list.stream().map(JsonObject::mapFrom)
+                        .toList()))));
         r.get("/v1/cluster/servers").handler(ctx -> reply(ctx, 200, cluster.servers(),
                 list -> new JsonObject().put("servers", new JsonArray(list.stream().map(RestApi::serverJson).toList()))));
         r.route().last().handler(ctx -> json(ctx, 404, new JsonObject().put("error", "not_found")

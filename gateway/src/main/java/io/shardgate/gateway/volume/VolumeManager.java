@@ -41,4 +41,13 @@ public interface VolumeManager {
 
     /** Makes the volume's content the snapshot's again (the size stays); the snapshot stays. */
     Future<VolumeInfo> revert(String volume, String snapshot);
+
+    /**
+     * Splits, moves or merges a shard while I/O runs (clients see a short pause, never an error), or runs the
+     * re-shard planner on the volume now. Completes when every server involved has applied the new map.
+     */
+    Future<MigrationInfo> reshard(String volume, ReshardRequest request);
+
+    /** The volume's re-sharding history, oldest first. */
+    Future<List<MigrationInfo>> migrations(String volume);
 }

@@ -46,6 +46,11 @@ class ClusterIT {
     }
 
     private List<EmbeddedGateway> startCluster(int[] hzPorts) throws Exception {
+        return startCluster(dir, hzPorts, 0);
+    }
+
+    /** Three servers of 10,000 IOPS each sharing {@code dir/shared}, load sampled every 500 ms. */
+    static List<EmbeddedGateway> startCluster(Path dir, int[] hzPorts, long reshardIntervalMs) throws Exception {
         List<String> members = new ArrayList<>();
         for (int p : hzPorts) {
             members.add("127.0.0.1:" + p);
@@ -57,7 +62,7 @@ class ClusterIT {
                 int n = i;
                 fs.add(starter.submit(() -> new EmbeddedGateway(new EmbeddedOptions(dir.resolve("shared"), "127.0.0.1", 0,
                         0, "gw-" + n, "region-1", "spine-1", 10_000, 1000, 64 << 10, 8, 4 << 20, null, null,
-                        new ClusterOptions("it-" + ProcessHandle.current().pid(), "127.0.0.1", hzPorts[n], members, 0), 500))
+                        new ClusterOptions("it-" + ProcessHandle.current().pid() + "-" + hzPorts[0], "127.0.0.1", hzPorts[n], members, 0, reshardIntervalMs), 500))
                         .start()));
             }
             List<EmbeddedGateway> out = new ArrayList<>();
