@@ -354,8 +354,9 @@ public final class ClusterVolumeManager implements VolumeManager, ClusterView, V
                         refused.refusal());
             }
             PlanResult.Accepted a = (PlanResult.Accepted) result;
-            Layers layers = request.source() == null ? Layers.of(request.name())
-                    : Layers.over(request.name(), sourceSnapshot(request).layers());
+            String top = snapshots.freshTop(request.name(), chains());
+            Layers layers = request.source() == null ? new Layers(List.of(top))
+                    : Layers.over(top, sourceSnapshot(request).layers());
             MapCodec.VolumeRecord r = MapCodec.VolumeRecord.accepted(request.name(), a);
             byte[] mapBytes = MapCodec.encode(new MapCodec.Layout(a.map(), layers));
             byte[] recordBytes = MapCodec.encode(r);
@@ -472,6 +473,32 @@ public final class ClusterVolumeManager implements VolumeManager, ClusterView, V
     }
 
     @Override
+    public Future<VolumeInfo> respec(String volume, io.shardgate.core.spec.PerformanceSpec spec) {
+        return blocking(() -> underPlacementLock(() -> {
+            MapCodec.VolumeRecord old = record(volume);
+            byte[] oldBytes = node.maps().get(volume);
+            MapCodec.Layout current = MapCodec.decodeLayout(oldBytes);
+            PlanResult result = planner.plan(new PlanRequest(volume, spec.withSize(current.map().sizeBytes()),
+                    old.spine(), store.chunkSize()), topology().release(old.reservedCapacity()));
+            if (result instanceof PlanResult.Refused refused) {
+                throw new VolumeException(VolumeException.Kind.REFUSED, refused.refusal().summary(),
+                        refused.refusal());
+            }
+            PlanResult.Accepted a = (PlanResult.Accepted) result;
+            MapCodec.VolumeRecord r = old.respecified(a);
+            ShardMap next = MapCodec.VolumeRecord.replanned(current.map(), a);
+            byte[] recordBytes = MapCodec.encode(r);
+            store.putMeta(VOLUMES + volume, recordBytes);
+            node.volumes().put(volume, recordBytes);
+            publish(volume, oldBytes, new MapCodec.Layout(next, current.layers()));
+            java.util.Set<String> involved = new java.util.TreeSet<>(current.map().owners());
+            involved.addAll(next.owners());
+            awaitApplied(volume, next.version(), involved);
+            return r.info(next);
+        }));
+    }
+
+    @Override
     public Future<MigrationInfo> reshard(String volume, ReshardRequest request) {
         return blocking(() -> underPlacementLock(() -> {
             record(volume);
@@ -570,7 +597,6 @@ public final class ClusterVolumeManager implements VolumeManager, ClusterView, V
         return blocking(() -> underPlacementLock(() -> {
             record(volume);
             SnapshotCatalog.SnapshotRecord snap = snapshots.get(volume, snapshot);
-            SnapshotCatalog.checkSnapshotUnused(snap, chains());
             snapshots.remove(snap);
             snapshots.collect(snap.layers(), chains());
             return null;
@@ -597,7 +623,7 @@ public final class ClusterVolumeManager implements VolumeManager, ClusterView, V
     public Future<Void> delete(String name) {
         return blocking(() -> underPlacementLock(() -> {
             record(name);
-            Set<String> own = snapshots.checkVolumeDeletable(name, layout(name).layers(), chains());
+            Set<String> own = snapshots.layersOfDeletable(name, layout(name).layers());
             store.deleteMeta(VOLUMES + name);
             node.volumes().remove(name);
             node.maps().remove(name);

@@ -117,8 +117,9 @@ public final class LocalVolumeManager implements VolumeManager, ClusterView, Vol
                 throw new VolumeException(VolumeException.Kind.REFUSED, refused.refusal().summary(), refused.refusal());
             }
             PlanResult.Accepted a = (PlanResult.Accepted) result;
-            Layers layers = request.source() == null ? Layers.of(request.name())
-                    : Layers.over(request.name(), sourceSnapshot(request).layers());
+            String top = snapshots.freshTop(request.name(), chains());
+            Layers layers = request.source() == null ? new Layers(List.of(top))
+                    : Layers.over(top, sourceSnapshot(request).layers());
             MapCodec.VolumeRecord r = MapCodec.VolumeRecord.accepted(request.name(), a);
             MapCodec.Layout layout = new MapCodec.Layout(a.map(), layers);
             store.putMeta(MAPS + r.name(), MapCodec.encode(layout));
@@ -173,6 +174,28 @@ public final class LocalVolumeManager implements VolumeManager, ClusterView, Vol
     }
 
     @Override
+    public Future<VolumeInfo> respec(String volume, io.shardgate.core.spec.PerformanceSpec spec) {
+        return serially(() -> {
+            Entry e = entry(volume);
+            ShardMap current = e.map().get();
+            PlanResult result = planner.plan(new PlanRequest(volume, spec.withSize(current.sizeBytes()),
+                    e.record().spine(), store.chunkSize()), topology.release(e.record().reservedCapacity()));
+            if (result instanceof PlanResult.Refused refused) {
+                throw new VolumeException(VolumeException.Kind.REFUSED, refused.refusal().summary(), refused.refusal());
+            }
+            PlanResult.Accepted a = (PlanResult.Accepted) result;
+            MapCodec.VolumeRecord r = e.record().respecified(a);
+            ShardMap next = MapCodec.VolumeRecord.replanned(current, a);
+            store.putMeta(MAPS + volume, MapCodec.encode(new MapCodec.Layout(next, e.volume().layers())));
+            store.putMeta(VOLUMES + volume, MapCodec.encode(r));
+            topology = topology.release(e.record().reservedCapacity()).reserve(r.reservedCapacity());
+            volumes.put(volume, new Entry(r, e.map(), e.volume()));
+            e.map().set(next);
+            return r.info(next);
+        });
+    }
+
+    @Override
     public Future<MigrationInfo> reshard(String volume, ReshardRequest request) {
         return Future.failedFuture(new VolumeException(VolumeException.Kind.INVALID, "re-sharding moves shards"
                 + " between servers: it needs a cluster (serve --hazelcast-port ...), not an embedded gateway"));
@@ -210,7 +233,6 @@ public final class LocalVolumeManager implements VolumeManager, ClusterView, Vol
         return serially(() -> {
             entry(volume);
             SnapshotCatalog.SnapshotRecord snap = snapshots.get(volume, snapshot);
-            SnapshotCatalog.checkSnapshotUnused(snap, chains());
             snapshots.remove(snap);
             snapshots.collect(snap.layers(), chains());
             return null;
@@ -274,7 +296,7 @@ public final class LocalVolumeManager implements VolumeManager, ClusterView, Vol
     public Future<Void> delete(String name) {
         return serially(() -> {
             Entry e = entry(name);
-            java.util.Set<String> own = snapshots.checkVolumeDeletable(name, e.volume().layers(), chains());
+            java.util.Set<String> own = snapshots.layersOfDeletable(name, e.volume().layers());
             store.deleteMeta(VOLUMES + name); // first: from here on the volume no longer exists after a restart
             store.deleteMeta(MAPS + name);
             volumes.remove(name);

@@ -80,6 +80,22 @@ public final class MapCodec {
                     res);
         }
 
+        /** This volume re-planned for a new spec: the accepted plan's spec and reservations, the same creation time. */
+        public VolumeRecord respecified(PlanResult.Accepted a) {
+            VolumeRecord r = accepted(name, a);
+            return new VolumeRecord(name, r.spec, r.fallbackUsed, r.spine, createdAtMs, r.reservations);
+        }
+
+        /**
+         * The map a re-planned volume gets: the plan's shards and owners at the next version of its current map, so
+         * that every server applies it as a change of ownership (with the same handover as a migration).
+         */
+        public static ShardMap replanned(ShardMap current, PlanResult.Accepted a) {
+            ShardMap plan = a.map();
+            return ShardMap.of(current.volume(), plan.spine(), current.version() + 1, current.sizeBytes(),
+                    current.chunkSize(), plan.shards());
+        }
+
         /**
          * The same reservation total, shared among the map's owners in proportion to the bytes each owns: after a
          * shard changes hands, its share of the volume's IOPS and bandwidth goes with it.

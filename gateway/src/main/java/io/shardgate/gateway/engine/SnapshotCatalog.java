@@ -17,8 +17,9 @@ import java.util.Set;
 
 /**
  * Snapshot records in the durable store's metadata ({@code snapshots/<volume>/<name>}) and the bookkeeping of chunk
- * layers shared by both volume managers: which layers are still read by some volume or snapshot, which volumes
- * depend on a snapshot, and the removal of layers nobody reads any more. Blocking (store calls); the managers call it
+ * layers shared by both volume managers: which layers are still read by some volume or snapshot, and the removal of
+ * layers nobody reads any more. Deleting a snapshot or a volume that clones read through removes the record at once
+ * and keeps the layers until the last reader is gone: nothing is refused that can be done without data loss. Blocking (store calls); the managers call it
  * from their serialised management operations.
  */
 public final class SnapshotCatalog {
@@ -111,45 +112,41 @@ public final class SnapshotCatalog {
         store.deleteMeta(key(r.volume(), r.name()));
     }
 
-    /** Refuses to delete a snapshot that volumes were created from ({@code chains}: every live volume's layers). */
-    public static void checkSnapshotUnused(SnapshotRecord snap, Map<String, Layers> chains) {
-        String frozenTop = snap.layers().get(0);
-        chains.forEach((volume, layers) -> {
-            if (!volume.equals(snap.volume()) && layers.chain().contains(frozenTop)) {
-                throw new VolumeException(VolumeException.Kind.IN_USE, "volume '" + volume + "' was created from"
-                        + " snapshot '" + snap.name() + "' of '" + snap.volume() + "' and reads its data: delete that"
-                        + " volume first");
-            }
-        });
-    }
-
     /**
-     * Refuses to delete a volume that has snapshots or whose data other volumes read.
+     * Refuses to delete a volume that has snapshots (deleting it would silently delete them). Volumes cloned from it
+     * do not stop it: the layers they read stay until nobody reads them ({@link #collect}).
      *
-     * @return the layers holding the volume's own data, to {@link #collect} once it is gone
+     * @return every layer the volume and its hidden snapshots read, to {@link #collect} once it is gone
      */
-    public Set<String> checkVolumeDeletable(String volume, Layers layers, Map<String, Layers> chains)
-            throws IOException {
-        Set<String> own = new HashSet<>();
-        for (String l : layers.chain()) {
-            if (ownedBy(volume, l)) {
-                own.add(l);
-            }
-        }
+    public Set<String> layersOfDeletable(String volume, Layers layers) throws IOException {
+        Set<String> all = new HashSet<>(layers.chain());
         for (SnapshotRecord s : of(volume)) {
             if (!s.hidden()) {
                 throw new VolumeException(VolumeException.Kind.IN_USE, "volume '" + volume + "' has snapshots ("
                         + s.name() + (of(volume).size() > 1 ? ", ..." : "") + "): delete them first");
             }
-            s.layers().stream().filter(l -> ownedBy(volume, l)).forEach(own::add);
+            all.addAll(s.layers());
         }
-        chains.forEach((other, chain) -> {
-            if (!other.equals(volume) && chain.chain().stream().anyMatch(own::contains)) {
-                throw new VolumeException(VolumeException.Kind.IN_USE, "volume '" + other + "' was cloned from '"
-                        + volume + "' and reads its data: delete that volume first");
-            }
-        });
-        return own;
+        return all;
+    }
+
+    /**
+     * The top layer for a new volume: its own name (chunk objects {@code <volume>.<chunk>}), unless layers of an
+     * earlier volume of that name are still read by its clones; then a fresh {@code <volume>@c<time>}.
+     */
+    public String freshTop(String volume, Map<String, Layers> chains) throws IOException {
+        Set<String> read = readLayers(chains);
+        boolean taken = read.stream().anyMatch(l -> ownedBy(volume, l));
+        return taken ? volume + "@c" + System.currentTimeMillis() : volume;
+    }
+
+    private Set<String> readLayers(Map<String, Layers> chains) throws IOException {
+        Set<String> read = new HashSet<>();
+        chains.values().forEach(l -> read.addAll(l.chain()));
+        for (SnapshotRecord s : all()) {
+            read.addAll(s.layers());
+        }
+        return read;
     }
 
     /**
@@ -177,11 +174,7 @@ public final class SnapshotCatalog {
      * Deletes the chunks of every candidate layer that no live volume ({@code chains}) and no snapshot reads.
      */
     public void collect(Collection<String> candidates, Map<String, Layers> chains) throws IOException {
-        Set<String> read = new HashSet<>();
-        chains.values().forEach(l -> read.addAll(l.chain()));
-        for (SnapshotRecord s : all()) {
-            read.addAll(s.layers());
-        }
+        Set<String> read = readLayers(chains);
         for (String layer : candidates) {
             if (!read.contains(layer)) {
                 store.deleteVolume(layer);

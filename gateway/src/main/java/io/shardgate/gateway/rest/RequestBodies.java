@@ -41,6 +41,28 @@ final class RequestBodies {
         unknownFields(o, CREATE_FIELDS, "");
         String name = string(o, "name", true);
         long size = positiveLong(o, "sizeBytes", true, 0);
+        PerformanceSpec spec = specWithFallbacks(o, size);
+        String clientSpine = string(o, "clientSpine", false);
+        CreateVolumeRequest.Source source = null;
+        Object src = o.getValue("source");
+        if (src != null) {
+            if (!(src instanceof JsonObject so)) {
+                throw new BadRequest("source", "source must be an object: {\"volume\": V} or {\"volume\": V,"
+                        + " \"snapshot\": S}");
+            }
+            unknownFields(so, Set.of("volume", "snapshot"), "source.");
+            source = new CreateVolumeRequest.Source(string(so, "volume", true, "source."),
+                    string(so, "snapshot", false, "source."));
+        }
+        try {
+            return new CreateVolumeRequest(name, spec, clientSpine, source);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest("name", e.getMessage());
+        }
+    }
+
+    /** The spec fields of a body and its {@code fallbacks}, for a volume of {@code size} bytes. */
+    private static PerformanceSpec specWithFallbacks(JsonObject o, long size) {
         PerformanceSpec base = spec(o, "", size);
         List<PerformanceSpec> fallbacks = new ArrayList<>();
         Object f = o.getValue("fallbacks");
@@ -56,24 +78,14 @@ final class RequestBodies {
                 fallbacks.add(spec(fo, "fallbacks[" + i + "].", size));
             }
         }
-        String clientSpine = string(o, "clientSpine", false);
-        CreateVolumeRequest.Source source = null;
-        Object src = o.getValue("source");
-        if (src != null) {
-            if (!(src instanceof JsonObject so)) {
-                throw new BadRequest("source", "source must be an object: {\"volume\": V} or {\"volume\": V,"
-                        + " \"snapshot\": S}");
-            }
-            unknownFields(so, Set.of("volume", "snapshot"), "source.");
-            source = new CreateVolumeRequest.Source(string(so, "volume", true, "source."),
-                    string(so, "snapshot", false, "source."));
-        }
-        try {
-            return new CreateVolumeRequest(name, new PerformanceSpec(size, base.iops(), base.throughputMBps(),
-                    base.latencyUs(), base.workload(), fallbacks), clientSpine, source);
-        } catch (IllegalArgumentException e) {
-            throw new BadRequest("name", e.getMessage());
-        }
+        return new PerformanceSpec(size, base.iops(), base.throughputMBps(), base.latencyUs(), base.workload(),
+                fallbacks);
+    }
+
+    /** A new spec for a volume (its size is the volume's: set by the manager). */
+    static PerformanceSpec respec(JsonObject o) {
+        unknownFields(o, Set.of("iops", "throughputMBps", "latencyUs", "workload", "fallbacks"), "");
+        return specWithFallbacks(o, 1);
     }
 
     /** The body naming a snapshot: {@code {"name": S}} to create one, {@code {"snapshot": S}} to revert to one. */

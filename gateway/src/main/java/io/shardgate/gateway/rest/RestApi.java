@@ -44,7 +44,7 @@ public final class RestApi {
             "POST /v1/volumes/{name}/extend", "GET /v1/volumes/{name}/shards", "GET /v1/volumes/{name}/stats",
             "POST /v1/volumes/{name}/snapshots", "GET /v1/volumes/{name}/snapshots",
             "DELETE /v1/volumes/{name}/snapshots/{snapshot}", "POST /v1/volumes/{name}/revert",
-            "POST /v1/volumes/{name}/reshard", "GET /v1/volumes/{name}/migrations",
+            "PUT /v1/volumes/{name}/spec", "POST /v1/volumes/{name}/reshard", "GET /v1/volumes/{name}/migrations",
             "GET /v1/cluster/servers");
 
     private final VolumeManager volumes;
@@ -107,6 +107,9 @@ public final class RestApi {
                 RestApi::mapJson));
         r.get("/v1/volumes/:name/stats").handler(ctx -> reply(ctx, 200, cluster.stats(ctx.pathParam("name")),
                 JsonObject::mapFrom));
+        r.put("/v1/volumes/:name/spec").handler(ctx -> reply(ctx, 200, call(() -> volumes.respec(
+                ctx.pathParam("name"), RequestBodies.respec(RequestBodies.object(ctx.body().buffer())))),
+                RestApi::volumeJson));
         r.post("/v1/volumes/:name/reshard").handler(ctx -> reply(ctx, 200, call(() -> volumes.reshard(
                 ctx.pathParam("name"), RequestBodies.reshard(RequestBodies.object(ctx.body().buffer())))),
                 JsonObject::mapFrom));

@@ -99,7 +99,8 @@ public final class EmbeddedGateway implements AutoCloseable {
         nbd = new NbdServer(vertx, resolver, new NbdServerOptions().setHost(options.host()).setPort(options.nbdPort()));
         int nbdPort = nbd.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         RestApi api = new RestApi(manager, view, TokenValidator.staticSecret(token), registry);
-        http = vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setPort(options.restPort()))
+        http = vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setPort(options.restPort())
+                        .setHttp2ClearTextEnabled(false))
                 .requestHandler(api.router(vertx));
         http.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         LOG.info("ShardGate gateway {} started: {} volume(s) in {}; NBD on {}:{}, REST on http://{}:{}",

@@ -43,6 +43,14 @@ public interface VolumeManager {
     Future<VolumeInfo> revert(String volume, String snapshot);
 
     /**
+     * Re-plans the volume for a new performance spec (Cinder's retype) while I/O runs: the planner places it again
+     * with this volume's own reservations given back (preferring its current spine), and shards that change hands
+     * move as in a migration. A spec no spine can meet is refused ({@link VolumeException.Kind#REFUSED}) and changes
+     * nothing. The size stays.
+     */
+    Future<VolumeInfo> respec(String volume, io.shardgate.core.spec.PerformanceSpec spec);
+
+    /**
      * Splits, moves or merges a shard while I/O runs (clients see a short pause, never an error), or runs the
      * re-shard planner on the volume now. Completes when every server involved has applied the new map.
      */

@@ -76,7 +76,8 @@ class ClusterIT {
     }
 
     static HttpResponse<String> rest(EmbeddedGateway g, String method, String path, String body) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.restPort() + path))
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.restPort() + path))
+                .timeout(Duration.ofSeconds(60))
                 .header("Authorization", "Bearer " + g.token())
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .build(), HttpResponse.BodyHandlers.ofString());
@@ -144,6 +145,18 @@ class ClusterIT {
             assertTrue(written >= (576L << 20), "320 MiB by qemu-io and 256 MiB by nbdcopy, summed: " + written);
             String metrics = rest(gws.get(0), "GET", "/metrics", null).body();
             assertTrue(metrics.contains("shardgate_shard_ops_per_second{shard=\""), "per-shard load is exported");
+            // a retype re-plans the shards (a new map version, every server applies it) and the data stays
+            long versionBefore = new JsonObject(rest(gws.get(0), "GET", "/v1/volumes/wide", null).body())
+                    .getLong("mapVersion");
+            HttpResponse<String> respec = rest(gws.get(2), "PUT", "/v1/volumes/wide/spec", "{\"iops\":8000,"
+                    + "\"throughputMBps\":100}");
+            assertEquals(200, respec.statusCode(), respec.body());
+            JsonObject retyped = new JsonObject(rest(gws.get(0), "GET", "/v1/volumes/wide", null).body());
+            assertEquals(8000, retyped.getJsonObject("spec").getLong("iops"));
+            assertTrue(retyped.getLong("mapVersion") > versionBefore, retyped.encode());
+            ClientTools.runOk(LIMIT, "qemu-io", "-f", "raw", "-c", "read -P 0x3c 256m 44m", nbd(gws.get(1), "wide"));
+            assertEquals(409, rest(gws.get(0), "PUT", "/v1/volumes/wide/spec", "{\"iops\":1000000}").statusCode(),
+                    "a spec no spine meets is refused");
         } finally {
             for (EmbeddedGateway g : gws) {
                 g.close();

@@ -75,7 +75,7 @@ class ClusterOnCephIT {
         List<GatewayProcess> first = start(nodes, cluster);
         try {
             String token = Files.readString(dir.resolve("data-0/admin.token")).trim();
-            HttpClient http = HttpClient.newHttpClient();
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(first.get(0).restUrl()
                             + "/v1/volumes")).header("Authorization", "Bearer " + token)
                     .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + volume + "\",\"sizeBytes\":" + (24 << 20)

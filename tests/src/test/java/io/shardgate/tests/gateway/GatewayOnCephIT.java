@@ -53,7 +53,7 @@ class GatewayOnCephIT {
         GatewayProcess first = gateway(rest, nbd).start(Duration.ofSeconds(60));
         try {
             String token = Files.readString(dir.resolve("data/admin.token")).trim();
-            HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            HttpResponse<String> created = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(HttpRequest.newBuilder(
                             URI.create(first.restUrl() + "/v1/volumes")).header("Authorization", "Bearer " + token)
                     .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + volume + "\",\"sizeBytes\":33554432,"
                             + "\"iops\":5000,\"throughputMBps\":100,\"workload\":\"database\"}")).build(),
