@@ -64,7 +64,8 @@ final class ApiClient {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         }
         try {
-            HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+            HttpResponse<String> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5)).build()
                     .send(b.build(), HttpResponse.BodyHandlers.ofString());
             String text = r.body();
             return new Reply(r.statusCode(), text == null || text.isBlank() ? new JsonObject() : new JsonObject(text));
