@@ -5,6 +5,9 @@ only mutable state is the index of the gateway that answered last.
 Errors: every non-2xx answer raises a :class:`GatewayError` subclass chosen by
 the gateway's stable ``error`` code (never by message text); when no gateway
 answers, :class:`GatewayUnavailable` lists what each URL did.
+Import order: like every requests user under eventlet, import this after
+``eventlet.monkey_patch()`` (cinder-volume patches before loading drivers),
+or https calls recurse in eventlet's ``SSLContext``.
 """
 
 import json
@@ -30,7 +33,8 @@ class GatewayError(Exception):
     """
 
     def __init__(self, status, code, message, body=None):
-        super().__init__('gateway answered %s %s: %s' % (status, code, message))
+        super().__init__('gateway answered %s %s: %s'
+                         % (status, code, message))
         self.status = status
         self.code = code
         self.reason = message

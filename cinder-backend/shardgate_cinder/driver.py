@@ -211,17 +211,8 @@ class ShardGateDriver(driver.VolumeDriver):
 
     def delete_volume(self, volume):
         name = self._name(volume)
-        try:
-            self.client.delete_volume(name)
-        except gw.NotFound:
-            LOG.info('ShardGate: %s was not on the gateway; nothing to '
-                     'delete', name)
-        except gw.Conflict as e:
-            if e.code == 'in_use':
-                raise exception.VolumeIsBusy(volume_name=name)
-            raise self._backend_error('delete %s' % name, e)
-        except gw.GatewayError as e:
-            raise self._backend_error('delete %s' % name, e)
+        self._delete(name, lambda: self.client.delete_volume(name),
+                     exception.VolumeIsBusy(volume_name=name))
 
     def extend_volume(self, volume, new_size):
         """Grows the volume; the gateway does it online (attached or not)."""
@@ -244,17 +235,23 @@ class ShardGateDriver(driver.VolumeDriver):
 
     def delete_snapshot(self, snapshot):
         vol, snap = self._name(snapshot.volume), self._snap_name(snapshot)
+        # Not found also when the gateway lacks snapshots: none was created.
+        self._delete(snap, lambda: self.client.delete_snapshot(vol, snap),
+                     exception.SnapshotIsBusy(snapshot_name=snap))
+
+    def _delete(self, what, call, busy):
+        """Runs a DELETE: gone already is fine, ``in_use`` raises ``busy``."""
         try:
-            self.client.delete_snapshot(vol, snap)
+            call()
         except gw.NotFound:
-            # Also when the gateway lacks snapshots: then none was created.
-            LOG.info('ShardGate: snapshot %s was not on the gateway', snap)
+            LOG.info('ShardGate: %s was not on the gateway; nothing to '
+                     'delete', what)
         except gw.Conflict as e:
             if e.code == 'in_use':
-                raise exception.SnapshotIsBusy(snapshot_name=snap)
-            raise self._backend_error('delete snapshot %s' % snap, e)
+                raise busy
+            raise self._backend_error('delete %s' % what, e)
         except gw.GatewayError as e:
-            raise self._backend_error('delete snapshot %s' % snap, e)
+            raise self._backend_error('delete %s' % what, e)
 
     def revert_to_snapshot(self, context, volume, snapshot):
         name = self._name(volume)
@@ -296,7 +293,7 @@ class ShardGateDriver(driver.VolumeDriver):
     def validate_connector(self, connector):
         pass   # any host that reaches the NBD endpoints can attach
 
-    # -- images ----------------------------------------------------------------
+    # -- images --------------------------------------------------------------
     def copy_image_to_volume(self, context, volume, image_service, image_id):
         """Downloads the image, checks it, writes it with qemu-img over NBD."""
         image_meta = image_service.show(context, image_id)
@@ -355,8 +352,8 @@ class ShardGateDriver(driver.VolumeDriver):
     def _qemu_img_convert(self, src, src_fmt, dst, dst_fmt, dst_exists):
         cmd = nbd.convert_command(src, src_fmt, dst, dst_fmt, dst_exists)
         try:
-            processutils.execute(
-                *cmd, timeout=self.configuration.shardgate_image_convert_timeout)
+            processutils.execute(*cmd, timeout=(
+                self.configuration.shardgate_image_convert_timeout))
         except processutils.ProcessExecutionError as e:
             raise exception.VolumeBackendAPIException(
                 data=_('qemu-img convert %(src)s -> %(dst)s failed: %(err)s')
@@ -420,7 +417,7 @@ class ShardGateDriver(driver.VolumeDriver):
         except gw.GatewayError as e:
             raise self._backend_error('look up %s' % name, e)
 
-    # -- helpers ---------------------------------------------------------------
+    # -- helpers -------------------------------------------------------------
     @staticmethod
     def _name(volume):
         return volume.provider_id or volume.name

@@ -108,7 +108,7 @@ class GatewayTestCase(test.TestCase):
         return v
 
     def created(self, vtype=None, size=1):
-        """A volume created on the gateway by the driver, deleted at the end."""
+        """A volume the driver created on the gateway, deleted at the end."""
         v = self.volume(vtype, size)
         update = self.driver.create_volume(v)
         v.update(update)

@@ -1,7 +1,6 @@
 """NBD connection info opened with real clients (qemu-io, qemu-img, nbdinfo),
 and image copies to and from a volume's export."""
 
-
 import os
 import tempfile
 
@@ -117,7 +116,8 @@ class ImageTest(base.GatewayTestCase):
         return path
 
     def test_image_to_volume_to_image(self):
-        img = self.qcow2('img1', 64 * MIB, 'write -P 0x5a %d %d' % (MIB, 2 * MIB),
+        img = self.qcow2('img1', 64 * MIB,
+                         'write -P 0x5a %d %d' % (MIB, 2 * MIB),
                          'write -P 0xa5 %d 4096' % (60 * MIB))
         v = self.created()
         self.driver.copy_image_to_volume(self.ctx, v, self.images, 'img1')
@@ -157,6 +157,3 @@ class ImageTest(base.GatewayTestCase):
         uri = self.driver.initialize_connection(v, {})['data']['uri']
         out = base.run('qemu-io', '-f', 'raw', '-c', 'read -P 0 0 4096', uri)
         self.assertNotIn('Pattern verification failed', out)
-
-
-

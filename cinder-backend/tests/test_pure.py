@@ -132,3 +132,22 @@ class NbdTest(test.TestCase):
         self.assertEqual(['10809', '1'], d['ports'])
         self.assertEqual('nbd://h1:10809/volume-1', d['uri'])
         self.assertEqual('nbd://[::1]:5/a%2Fb', nbd.uri('::1', 5, 'a/b'))
+
+
+class InterfaceTest(test.TestCase):
+    """Cinder's own compliance check (what its compliance suite runs)."""
+
+    def test_implements_cinder_driver_interfaces(self):
+        from cinder.interface import volume_driver
+        from cinder.interface import volume_manageable_driver
+        from cinder.interface import volume_snapshot_revert
+
+        from shardgate_cinder import driver
+        for iface in (volume_driver.VolumeDriverCore,
+                      volume_manageable_driver.VolumeManagementDriver,
+                      volume_snapshot_revert.VolumeSnapshotRevertDriver):
+            self.assertTrue(issubclass(driver.ShardGateDriver, iface),
+                            iface.__name__)
+        self.assertIn('shardgate_gateway_urls',
+                      [o.name for o in
+                       driver.ShardGateDriver.get_driver_options()])
