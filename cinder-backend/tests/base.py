@@ -124,3 +124,52 @@ class GatewayTestCase(test.TestCase):
 
     def assert_gone(self, name):
         self.assertRaises(gw.NotFound, self.gateway.volume, name)
+
+
+class QemuIoSession(object):
+    """One interactive ``qemu-io`` connection kept open across steps (as a
+    VM's disk stays connected), each command's output awaited in turn."""
+
+    PROMPT = b'qemu-io> '
+
+    def __init__(self, uri, timeout=30):
+        tool('qemu-io')
+        tool('stdbuf')
+        self.timeout = timeout
+        self.proc = subprocess.Popen(
+            ['stdbuf', '-o0', 'qemu-io', '-f', 'raw', uri],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT)
+        self._until_prompt()
+
+    def run(self, command):
+        """Runs one command; returns its output (without the prompt)."""
+        self.proc.stdin.write(command.encode() + b'\n')
+        self.proc.stdin.flush()
+        return self._until_prompt()
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.stdin.write(b'quit\n')
+            self.proc.stdin.flush()
+            try:
+                self.proc.wait(self.timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def _until_prompt(self):
+        import select
+        import time
+        out = b''
+        deadline = time.monotonic() + self.timeout
+        while not out.endswith(self.PROMPT):
+            left = deadline - time.monotonic()
+            if left <= 0 or self.proc.poll() is not None:
+                raise AssertionError('qemu-io did not answer in %ss (exit %s):'
+                                     ' %s' % (self.timeout, self.proc.poll(),
+                                              out.decode(errors='replace')))
+            ready, _w, _x = select.select([self.proc.stdout], [], [], left)
+            if ready:
+                out += os.read(self.proc.stdout.fileno(), 65536)
+        return out[:-len(self.PROMPT)].decode(errors='replace')

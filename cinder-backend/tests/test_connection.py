@@ -50,6 +50,30 @@ class ConnectionTest(base.GatewayTestCase):
             self.assertEqual(data, f.read(len(data)))
         self.driver.remove_export(self.ctx, v)
 
+    def test_extend_while_a_client_stays_connected(self):
+        v = self.created(size=1)
+        uri = self.driver.initialize_connection(v, {})['data']['uri']
+        session = base.QemuIoSession(uri)
+        self.addCleanup(session.close)
+        self.assertIn('wrote', session.run('write -P 0x33 0 %d' % MIB))
+
+        self.driver.extend_volume(v, 2)
+
+        # The open connection keeps working through the extend...
+        self.assertIn('wrote', session.run('write -P 0x34 %d %d'
+                                           % (MIB, MIB)))
+        out = session.run('read -P 0x33 0 %d' % MIB)
+        self.assertNotIn('failed', out)
+        self.assertIn('read', out)
+        session.close()
+        # ...and a new one sees the new size, the data, and the new space.
+        self.assertEqual(str(2 * GIB),
+                         base.run('nbdinfo', '--size', uri).strip())
+        base.run('qemu-io', '-f', 'raw', '-c',
+                 'write -P 0x35 %d %d' % (GIB + MIB, MIB), '-c',
+                 'read -P 0x34 %d %d' % (MIB, MIB), '-c',
+                 'read -P 0x35 %d %d' % (GIB + MIB, MIB), uri)
+
     def test_qemu_io_detects_a_wrong_pattern(self):
         # The checks can fail: qemu-io exits 1 on a pattern mismatch, which
         # base.run turns into a test failure.
