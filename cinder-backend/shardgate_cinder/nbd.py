@@ -49,8 +49,9 @@ def uri(host, port, export):
     return 'nbd://%s:%d/%s' % (h, port, parse.quote(export, safe=''))
 
 
-def connection_info(export, eps, volume_id, access_mode='rw'):
-    """What ``initialize_connection`` returns for an NBD export."""
+def connection_info(export, eps, volume_id):
+    """What ``initialize_connection`` returns for an NBD export (Cinder's
+    volume manager then adds ``access_mode`` and front-end ``qos_specs``)."""
     host, port = eps[0]
     return {
         'driver_volume_type': DRIVER_VOLUME_TYPE,
@@ -61,7 +62,6 @@ def connection_info(export, eps, volume_id, access_mode='rw'):
             'ports': [str(p) for _h, p in eps],
             'uri': uri(host, port, export),
             'auth_enabled': False,
-            'access_mode': access_mode,
             'discard': True,
             'volume_id': volume_id,
         },
