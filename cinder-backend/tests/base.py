@@ -58,6 +58,16 @@ def run(*cmd):
     return p.stdout.decode()
 
 
+def closed_port():
+    """A loopback port nobody listens on (bound, then released)."""
+    import socket
+    s = socket.socket()
+    s.bind(('127.0.0.1', 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
 class GatewayTestCase(test.TestCase):
     """A Cinder test case with a driver configured for the running gateway."""
 

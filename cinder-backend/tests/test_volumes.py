@@ -30,13 +30,13 @@ class SetupTest(base.GatewayTestCase):
         self.assertIn('shardgate_token', str(e))
 
     def test_fails_over_to_the_next_gateway(self):
-        dead = 'http://127.0.0.1:%d' % _closed_port()
+        dead = 'http://127.0.0.1:%d' % base.closed_port()
         d = self.make_driver(shardgate_gateway_urls=[dead, self.url])
         d.check_for_setup_error()
         self.assertEqual(self.url, d.client.current_url)
 
     def test_no_gateway_lists_every_attempt(self):
-        urls = ['http://127.0.0.1:%d' % _closed_port() for _ in range(2)]
+        urls = ['http://127.0.0.1:%d' % base.closed_port() for _ in range(2)]
         d = self.make_driver(shardgate_gateway_urls=urls,
                              shardgate_connect_timeout=1.0)
         e = self.assertRaises(exception.VolumeBackendAPIException,
@@ -219,13 +219,3 @@ class RefusalThroughCinderTest(base.GatewayTestCase):
               message_field.Detail.DRIVER_FAILED_CREATE[0])],
             [(m['action_id'], m['detail_id']) for m in messages])
         self.assert_gone(vol.name)
-
-
-def _closed_port():
-    import socket
-    s = socket.socket()
-    s.bind(('127.0.0.1', 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
