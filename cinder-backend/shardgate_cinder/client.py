@@ -72,6 +72,13 @@ class Unauthorized(GatewayError):
     """401: the token was missing or refused."""
 
 
+class CredentialsError(GatewayError):
+    """No token could be had: unreadable token file, Keystone failure."""
+
+    def __init__(self, message):
+        super().__init__(None, 'credentials', message)
+
+
 class GatewayUnavailable(GatewayError):
     """No configured gateway answered (connection errors, timeouts, 503)."""
 
@@ -288,11 +295,11 @@ class TokenSource(object):
                 with open(self._file) as f:
                     t = f.read().strip()
             except OSError as e:
-                raise ValueError('cannot read the gateway token file %s: %s'
-                                 % (self._file, e))
+                raise CredentialsError('cannot read the gateway token file '
+                                       '%s: %s' % (self._file, e))
             if not t:
-                raise ValueError('the gateway token file %s is empty'
-                                 % self._file)
+                raise CredentialsError('the gateway token file %s is empty'
+                                       % self._file)
             return t
         return self._keystone.get_token()
 
@@ -318,7 +325,11 @@ class _KeystoneTokens(object):
         self._session = session
 
     def get_token(self):
-        return self._session.get_token()
+        from keystoneauth1 import exceptions as ks_exceptions
+        try:
+            return self._session.get_token()
+        except ks_exceptions.ClientException as e:
+            raise CredentialsError('no Keystone token: %s' % e)
 
     def invalidate(self):
         self._session.invalidate()

@@ -110,7 +110,9 @@ class ShardGateDriver(driver.VolumeDriver):
             self._nbd_endpoints = nbd.endpoints(
                 c.shardgate_nbd_endpoints, c.shardgate_gateway_urls,
                 c.shardgate_nbd_port)
-        except ValueError as e:
+            if c.shardgate_token_file:
+                tokens.token()   # a missing or empty file fails here
+        except (ValueError, gw.CredentialsError) as e:
             raise exception.InvalidConfigurationValue(
                 message=_('ShardGate driver configuration: %s') % e)
         if not self._nbd_endpoints:
@@ -197,7 +199,7 @@ class ShardGateDriver(driver.VolumeDriver):
             if e.code != 'exists':
                 raise self._backend_error('create %s' % volume.name, e)
             # Our names are unique: an earlier attempt whose answer was lost.
-            created = self.client.volume(volume.name)
+            created = self._volume(volume)
             if created.get('sizeBytes') != size:
                 raise self._backend_error('create %s' % volume.name, e)
             LOG.warning('ShardGate: %s already existed with the same size; '

@@ -56,6 +56,24 @@ class SetupTest(base.GatewayTestCase):
                           self.make_driver,
                           shardgate_gateway_urls=['ftp://x'])
 
+    def test_a_missing_token_file_is_a_configuration_error(self):
+        e = self.assertRaises(exception.InvalidConfigurationValue,
+                              self.make_driver,
+                              shardgate_token_file=self.token_file + '.no')
+        self.assertIn('.no', str(e))
+
+    def test_a_rotated_token_file_is_read_again_after_a_401(self):
+        import shutil
+        import tempfile
+        d = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, d)
+        path = d + '/token'
+        with open(path, 'w') as f:
+            f.write('stale-token\n')
+        drv = self.make_driver(shardgate_token_file=path)
+        shutil.copy(self.token_file, path)   # the rotation
+        drv.check_for_setup_error()          # 401, re-read, retried
+
 
 class StatsTest(base.GatewayTestCase):
 
