@@ -80,6 +80,7 @@ class GatewayTestCase(test.TestCase):
         self.ctx.project_id = str(uuid.uuid4())
         self.ctx.user_id = str(uuid.uuid4())
         self.driver = self.make_driver()
+        self.backend_host = 'test@' + BACKEND
         # A client of our own to look at the gateway independently.
         with open(self.token_file) as f:
             self.gateway = gw.GatewayClient(
@@ -101,6 +102,25 @@ class GatewayTestCase(test.TestCase):
         d.do_setup(self.ctx)
         return d
 
+    def volume_manager(self):
+        """Cinder's own VolumeManager, in a backend section, with this driver
+        (no RPC: calls are made on it directly)."""
+        from cinder.volume import manager  # after Cinder's objects register
+        group = 'shardgate-manager'
+        conf.Configuration(options.shardgate_opts, config_group=group)
+        for k, v in {'shardgate_gateway_urls': [self.url],
+                     'shardgate_token_file': self.token_file,
+                     'shardgate_nbd_endpoints': [self.nbd]}.items():
+            self.override_config(k, v, group=group)
+        m = manager.VolumeManager(
+            volume_driver='shardgate_cinder.driver.ShardGateDriver',
+            service_name=group)
+        m.driver.do_setup(self.ctx)
+        m.driver.set_initialized()
+        m.stats = {'allocated_capacity_gb': 0, 'pools': {}}
+        self.backend_host = m.host   # volumes made from now on are its own
+        return m
+
     def volume_type(self, extra_specs=None, qos=None, name=None):
         """A volume type in Cinder's test database, QoS associated."""
         vt = volume_types.create(self.ctx, name or 'vt-' + uuid.uuid4().hex,
@@ -113,7 +133,7 @@ class GatewayTestCase(test.TestCase):
     def volume(self, vtype=None, size=1, pool='spine-1', **kwargs):
         vt = vtype or self.volume_type()
         v = test_utils.create_volume(
-            self.ctx, host='test@%s#%s' % (BACKEND, pool), size=size,
+            self.ctx, host='%s#%s' % (self.backend_host, pool), size=size,
             volume_type_id=vt['id'], status='creating', **kwargs)
         return v
 

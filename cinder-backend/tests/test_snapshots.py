@@ -52,29 +52,76 @@ class SnapshotTest(base.GatewayTestCase):
         self.driver.revert_to_snapshot(self.ctx, src, snap)
         self.pattern(src_uri, 'read', 0x01)
 
-        # A snapshot a clone depends on: refused as busy, or deleted with the
-        # clone's data intact; either way nothing is lost.
+        # A snapshot that volumes still read through: refused as busy, or
+        # deleted with their data intact; either way nothing is lost. Which
+        # volumes depend on it is the gateway's call (a clone of the live
+        # volume may share the snapshot's frozen layer).
         try:
             self.driver.delete_snapshot(snap)
             deleted = True
         except exception.SnapshotIsBusy:
             deleted = False
         self.pattern(self.uri(from_snap), 'read', 0x01)
+        self.pattern(self.uri(clone), 'read', 0x03)
         if not deleted:
             self.driver.delete_volume(from_snap)
+            self.driver.delete_volume(clone)
             self.driver.delete_snapshot(snap)
         self.assertNotIn(snap.name, [s['name'] for s in
                                      self.gateway.snapshots(src.name)])
         # Already gone: still fine for Cinder.
         self.driver.delete_snapshot(snap)
 
-    def uri(self, volume):
+    def uri(self, volume):  # also used with other test cases as self
         return self.driver.initialize_connection(volume, {})['data']['uri']
 
     @staticmethod
     def pattern(uri, op, byte):
         base.run('qemu-io', '-f', 'raw', '-c',
                  '%s -P 0x%02x 0 %d' % (op, byte, MIB), uri)
+
+
+class SnapshotThroughCinderTest(base.GatewayTestCase):
+    """Cinder's own volume manager runs the snapshot flows on the driver."""
+
+    def test_busy_snapshot_stays_available_with_a_user_message(self):
+        from cinder import objects
+        from cinder.message import message_field
+        manager = self.volume_manager()
+        vt = self.volume_type({'sharding:iops': '500'})
+        src = self.volume(vt)
+        manager.create_volume(self.ctx, src)
+        src = objects.Volume.get_by_id(self.ctx, src.id)
+        self.assertEqual('available', src.status)
+        self.addCleanup(self.delete_quietly, src.name)
+        SnapshotTest.pattern(SnapshotTest.uri(self, src), 'write', 0x61)
+
+        snap = test_utils.create_snapshot(self.ctx, src.id)
+        manager.create_snapshot(self.ctx, snap)
+        snap = objects.Snapshot.get_by_id(self.ctx, snap.id)
+        self.assertEqual('available', snap.status)
+
+        child = self.volume(vt, snapshot_id=snap.id)
+        manager.create_volume(self.ctx, child)
+        child = objects.Volume.get_by_id(self.ctx, child.id)
+        self.assertEqual('available', child.status)
+        self.addCleanup(self.delete_quietly, child.name)
+        SnapshotTest.pattern(SnapshotTest.uri(self, child), 'read', 0x61)
+
+        manager.delete_snapshot(self.ctx, snap)
+        snap = objects.Snapshot.get_by_id(self.ctx, snap.id)
+        self.assertEqual('available', snap.status)
+        messages = db.message_get_all(self.ctx, filters={
+            'resource_uuid': snap.id})
+        self.assertEqual([message_field.Detail.SNAPSHOT_IS_BUSY[0]],
+                         [m['detail_id'] for m in messages])
+
+        manager.delete_volume(self.ctx, child)
+        self.assert_gone(child.name)
+        manager.delete_snapshot(self.ctx, snap)
+        self.assertEqual([], self.gateway.snapshots(src.name))
+        manager.delete_volume(self.ctx, src)
+        self.assert_gone(src.name)
 
 
 class RetypeTest(base.GatewayTestCase):

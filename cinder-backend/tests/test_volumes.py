@@ -7,10 +7,8 @@ from cinder import db
 from cinder import exception
 from cinder.message import message_field
 from cinder import objects
-from cinder.volume import configuration as conf
 
 from shardgate_cinder import driver
-from shardgate_cinder import options
 from tests import base
 
 GIB = base.GIB
@@ -207,19 +205,7 @@ class RefusalThroughCinderTest(base.GatewayTestCase):
     """Cinder's own volume manager creates the volume through the driver."""
 
     def test_refused_volume_is_in_error_with_a_user_message(self):
-        from cinder.volume import manager as volume_manager  # objects first
-        group = 'shardgate-manager'
-        conf.Configuration(options.shardgate_opts, config_group=group)
-        for k, v in {'shardgate_gateway_urls': [self.url],
-                     'shardgate_token_file': self.token_file,
-                     'shardgate_nbd_endpoints': [self.nbd]}.items():
-            self.override_config(k, v, group=group)
-        manager = volume_manager.VolumeManager(
-            volume_driver='shardgate_cinder.driver.ShardGateDriver',
-            service_name=group)
-        manager.driver.do_setup(self.ctx)
-        manager.driver.set_initialized()
-        manager.stats = {'allocated_capacity_gb': 0, 'pools': {}}
+        manager = self.volume_manager()
         vol = self.volume(self.volume_type({'sharding:iops': '700000000'}))
 
         # Without a scheduler retry the manager re-raises after the flow has
