@@ -209,6 +209,7 @@ class ShardGateDriver(driver.VolumeDriver):
         LOG.info('ShardGate: created %s: %s shards in %s (fallback %s)',
                  created.get('name'), created.get('shardCount'),
                  created.get('spine'), created.get('fallbackUsed'))
+        self._clear_refusal(getattr(volume, '_context', None), volume)
         return {'provider_id': created['name']}
 
     def delete_volume(self, volume):
@@ -384,6 +385,7 @@ class ShardGateDriver(driver.VolumeDriver):
             return False
         except gw.GatewayError as e:
             raise self._backend_error('retype %s' % name, e)
+        self._clear_refusal(context, volume)
         return True, None
 
     def manage_existing(self, volume, existing_ref):
@@ -477,6 +479,17 @@ class ShardGateDriver(driver.VolumeDriver):
                 {REFUSAL_KEY: e.summary[:_METADATA_VALUE_MAX]}, False)
         except Exception as err:   # never hide the refusal behind this
             LOG.warning('ShardGate: could not record the refusal on %s: %s',
+                        volume.id, err)
+
+    def _clear_refusal(self, context, volume):
+        """A refusal recorded earlier no longer applies once the gateway
+        accepted a spec for the volume."""
+        if context is None or REFUSAL_KEY not in (volume.metadata or {}):
+            return
+        try:
+            self.db.volume_metadata_delete(context, volume.id, REFUSAL_KEY)
+        except Exception as err:   # stale text is not worth failing for
+            LOG.warning('ShardGate: could not clear the refusal on %s: %s',
                         volume.id, err)
 
     @staticmethod

@@ -149,6 +149,13 @@ class RetypeTest(base.GatewayTestCase):
         self.assertEqual(1000, self.gateway.volume(v.name)['spec']['iops'])
         meta = db.volume_metadata_get(self.ctx, v.id)
         self.assertIn('900000000', meta[driver.REFUSAL_KEY])
+        # A later accepted retype clears it.
+        v.metadata = meta
+        ok = self.volume_type({'sharding:iops': '1500'})
+        self.assertEqual((True, None),
+                         self.driver.retype(self.ctx, v, ok, {}, self.host()))
+        self.assertNotIn(driver.REFUSAL_KEY,
+                         db.volume_metadata_get(self.ctx, v.id))
 
     def test_retype_to_another_backend_is_left_to_cinder(self):
         v = self.created(self.volume_type({'sharding:iops': '1000'}))

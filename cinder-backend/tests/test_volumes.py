@@ -185,6 +185,20 @@ class VolumeTest(base.GatewayTestCase):
         self.assertIn('exists', str(e))
         self.assertEqual(GIB, self.gateway.volume(other.name)['sizeBytes'])
 
+    def test_a_later_accepted_spec_clears_the_recorded_refusal(self):
+        from cinder import objects
+        v = self.volume(self.volume_type({'sharding:iops': '900000000'}))
+        self.assertRaises(driver.ShardGateRefused, self.driver.create_volume,
+                          v)
+        v = objects.Volume.get_by_id(self.ctx, v.id)
+        self.assertIn(driver.REFUSAL_KEY, v.metadata)
+        v.volume_type_id = self.volume_type({'sharding:iops': '100'})['id']
+        v.save()
+        self.driver.create_volume(v)
+        self.addCleanup(self.delete_quietly, v.name)
+        self.assertNotIn(driver.REFUSAL_KEY,
+                         db.volume_metadata_get(self.ctx, v.id))
+
     def test_manage_existing_grows_to_whole_gib(self):
         name = 'legacy-' + uuid.uuid4().hex[:8]
         self.gateway.create_volume({'name': name, 'sizeBytes': GIB + GIB // 2,
