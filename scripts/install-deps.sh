@@ -8,6 +8,8 @@ packages=(
   openjdk-17-jdk-headless maven
   # real parts the integration tests start
   ceph-mon ceph-osd ceph-mgr librados2 ceph-common
+  # the OpenStack side: Cinder (its driver interface and test base) for the Cinder driver tests
+  python3-cinder
   # block clients nobody here wrote
   qemu-utils qemu-block-extra libnbd-bin nbdkit fio libiscsi-bin
   # trace decompression for the shell tools, script lint
