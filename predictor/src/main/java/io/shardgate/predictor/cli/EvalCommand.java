@@ -103,5 +103,11 @@ public final class EvalCommand implements Callable<Integer> {
                     p.cacheFraction() * 100, p.policy(), p.hitRatio(), p.readHitRatio(), p.accuracy(), p.coverage(),
                     p.extraReadsPerRequest(), p.meanReadLatencyUs(), p.p99ReadLatencyUs(), p.policyUsPerRequest());
         }
+        for (PolicyFigures p : r.policies()) {
+            if (p.top1NextAccess() >= 0) {
+                o.printf(Locale.ROOT, "%5.1f%% %-12s top-1 next access %.4f%n", p.cacheFraction() * 100, p.policy(),
+                        p.top1NextAccess());
+            }
+        }
     }
 }

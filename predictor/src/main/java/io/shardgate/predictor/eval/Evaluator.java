@@ -1,5 +1,6 @@
 package io.shardgate.predictor.eval;
 
+import io.shardgate.predictor.policy.NextAccessPredictor;
 import io.shardgate.predictor.policy.Policies;
 import io.shardgate.predictor.policy.PrefetchPolicy;
 import io.shardgate.predictor.policy.PrefetchSink;
@@ -152,9 +153,14 @@ public final class Evaluator {
         long reads = 0;
         long[] readsByLevel = new long[3]; // 0 all RAM, 1 slowest NVMe, 2 slowest the durable store
         long policyNanos = 0;
+        NextAccessPredictor predictor = policy instanceof NextAccessPredictor p ? p : null;
+        long top1Hits = 0;
         try (TraceReader r = TraceSlices.skip(open(), testStart)) {
             for (AccessRecord a = r.next(); a != null; a = r.next()) {
                 requests++;
+                if (predictor != null && predictor.predictedFirstBlock(a.volume()) == a.firstBlock()) {
+                    top1Hits++;
+                }
                 int level = 0;
                 for (long b = a.firstBlock(); b <= a.lastBlock(); b++) {
                     demand++;
@@ -203,6 +209,7 @@ public final class Evaluator {
                 demand == 0 ? 0 : (double) hits / demand, readBlocks == 0 ? 0 : (double) readHits / readBlocks,
                 misses, sink.issued, used, sink.issued == 0 ? 0 : (double) used / sink.issued, coverage,
                 requests == 0 ? 0 : (double) sink.issued / requests, mean, p99,
-                requests == 0 ? 0 : policyNanos / 1000.0 / requests);
+                requests == 0 ? 0 : policyNanos / 1000.0 / requests,
+                predictor == null || requests == 0 ? -1 : (double) top1Hits / requests);
     }
 }
