@@ -35,7 +35,8 @@ public final class EvalCommand implements Callable<Integer> {
             description = "RAM cache sizes as fractions of the test split's distinct blocks (default ${DEFAULT-VALUE})")
     List<Double> cacheFractions;
     @Option(names = "--split", split = ",", defaultValue = "0.6,0.1,0.3",
-            description = "train,validation,test shares by request count (default ${DEFAULT-VALUE})")
+            description = "train,validation,test shares by request count (default ${DEFAULT-VALUE}); shares summing to"
+                    + " less than 1 stop the replay early: 0.6,0,0.1 measures on the validation split")
     List<Double> split;
     @Option(names = "--model", description = "model file for the lstm policy (from predict train)")
     Path model;

@@ -68,6 +68,9 @@ public final class TrainCommand implements Callable<Integer> {
     long seed;
     @Option(names = "--threads", defaultValue = "1", description = "native threads for DL4J (default ${DEFAULT-VALUE})")
     int threads;
+    @Option(names = "--no-tune", description = "keep --min-probability and --max-predictions instead of choosing them"
+            + " on the validation split (a grid of 4 x 3 evaluator replays of it)")
+    boolean noTune;
     @Option(names = "--json", description = "print the model's description as JSON instead of a summary")
     boolean json;
 
@@ -80,7 +83,7 @@ public final class TrainCommand implements Callable<Integer> {
             }
             settings = new TrainSettings(traces, format == null ? null : TraceFormat.parse(format), workload,
                     split.get(0), split.get(1), maxRequests, farGaps, hidden, window, segment, batch, epochs, patience,
-                    learningRate, minProbability, maxPredictions, seed, threads);
+                    learningRate, minProbability, maxPredictions, seed, threads, !noTune);
         } catch (IllegalArgumentException e) {
             System.err.println("predict train: " + e.getMessage());
             return 2;
@@ -91,10 +94,11 @@ public final class TrainCommand implements Callable<Integer> {
         } else {
             ModelInfo.Training t = info.training();
             System.out.printf(Locale.ROOT, "%s: workload %s, %d classes, %d units, %,d parameters; %d epochs (best %d),"
-                            + " validation loss %.4f; validation top-1 %.4f (gap %.4f, successor %.4f); %.0f s%n", out,
+                            + " validation loss %.4f; validation top-1 %.4f (gap %.4f, successor %.4f); %.0f s; prefetch: min probability"
+                            + " %.2f, max predictions %d%n", out,
                     info.workload(), info.classes(), info.hidden(), info.parameters(), t.epochsRun(), t.bestEpoch(),
                     t.validationLoss().get(t.bestEpoch() - 1), t.validationTop1(), t.validationTop1Gap(),
-                    t.validationTop1Successor(), t.seconds());
+                    t.validationTop1Successor(), t.seconds(), info.minProbability(), info.maxPredictions());
         }
         return 0;
     }

@@ -16,9 +16,26 @@ import java.util.List;
  * @param minProbability the policy prefetches a predicted request only if its class has at least this probability
  * @param maxPredictions the policy prefetches at most this many predicted requests per request
  * @param training       how it was trained
+ * @param tuning         the prefetch settings tried on the validation split (empty when not tuned)
  */
 public record ModelInfo(String format, String workload, int inputs, int hidden, int classes, long parameters,
-                        long[] farGaps, double minProbability, int maxPredictions, Training training) {
+                        long[] farGaps, double minProbability, int maxPredictions, Training training,
+                        List<TuningRow> tuning) {
+
+    /** The same model with other prefetch settings and tuning record. */
+    public ModelInfo withPrefetch(double minProbability, int maxPredictions, List<TuningRow> tuning) {
+        return new ModelInfo(format, workload, inputs, hidden, classes, parameters, farGaps, minProbability,
+                maxPredictions, training, List.copyOf(tuning));
+    }
+
+    /**
+     * One prefetch setting replayed on the validation split by the evaluator (means over the cache sizes and
+     * traces), with 32-block readahead's figures on the same replay for the budget.
+     */
+    public record TuningRow(double minProbability, int maxPredictions, double hitRatio, double accuracy,
+                            double extraReadsPerRequest, double readahead32HitRatio,
+                            double readahead32ExtraReadsPerRequest, boolean withinBudget) {
+    }
 
     /**
      * Training figures. Losses are mean cross-entropy per step (nats); top-1 figures are on the validation split,
@@ -29,10 +46,12 @@ public record ModelInfo(String format, String workload, int inputs, int hidden, 
      * @param trainRequests      requests of the train split used (the most recent ones when capped)
      * @param validationRequests requests of the validation split
      * @param maxRequests        the cap on train requests per trace
+     * @param initialValidationLoss validation loss of the untrained network
      */
     public record Training(List<String> traces, List<Double> split, long trainRequests, long validationRequests,
                            long maxRequests, int window, int batch, int segment, double learningRate, int epochsRun,
-                           int bestEpoch, List<Double> trainLoss, List<Double> validationLoss,
+                           int bestEpoch, double initialValidationLoss, List<Double> trainLoss,
+                           List<Double> validationLoss,
                            double validationTop1, double validationTop1Gap, double validationTop1Successor,
                            double seconds, int threads) {
     }

@@ -26,11 +26,12 @@ import java.util.List;
  * @param maxPredictions recorded for the policy: most predicted requests it prefetches per request
  * @param seed           random seed (weights, minibatch order)
  * @param threads        native threads for DL4J
+ * @param tune           choose minProbability and maxPredictions on the validation split ({@link PrefetchTuner})
  */
 public record TrainSettings(List<Path> traces, TraceFormat format, String workload, double train, double validation,
                             long maxRequests, int farGaps, int hidden, int window, int segment, int batch, int epochs,
                             int patience, double learningRate, double minProbability, int maxPredictions, long seed,
-                            int threads) {
+                            int threads, boolean tune) {
     /** The most parameters a model may have (issue 5: "at most about 2 M"). */
     public static final long MAX_PARAMETERS = 2_000_000;
 

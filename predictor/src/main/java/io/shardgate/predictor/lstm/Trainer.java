@@ -58,7 +58,13 @@ public final class Trainer {
         ModelSerializer.writeModel(r.network(), dl4j, false);
         ModelFile.write(out, r.info(), r.weights(), dl4j.toByteArray());
         progress.accept("wrote " + out);
-        return r;
+        if (!settings.tune()) {
+            return r;
+        }
+        progress.accept("choosing the prefetch settings on the validation split");
+        ModelInfo tuned = PrefetchTuner.tune(out, settings.traces(), settings.format(), settings.train(),
+                settings.validation(), progress);
+        return new Result(tuned, r.weights(), r.network());
     }
 
     /** Trains; writes nothing. */
@@ -106,6 +112,8 @@ public final class Trainer {
         double bestLoss = Double.POSITIVE_INFINITY;
         int bestEpoch = 0;
         int epoch = 0;
+        double initialLoss = loss(net, valRows, validation, inputs, classes);
+        progress.accept(String.format(Locale.ROOT, "untrained: validation loss %.4f", initialLoss));
         for (int bad = 0; epoch < settings.epochs() && bad < settings.patience(); ) {
             epoch++;
             long e0 = System.nanoTime();
@@ -136,18 +144,19 @@ public final class Trainer {
         }
         net.setParams(best);
         PlainLstm weights = DlNetworks.export(net);
-        ModelInfo draft = info(vocab, weights, 0, 0, 0, 0, epoch, bestEpoch, trainLoss, valLoss, bounds);
+        ModelInfo draft = info(vocab, weights, 0, 0, 0, 0, epoch, bestEpoch, initialLoss, trainLoss, valLoss, bounds);
         double[] top1 = validationTop1(new ModelFile.Model(draft, vocab, weights), bounds);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        ModelInfo info = info(vocab, weights, top1[0], top1[1], top1[2], seconds, epoch, bestEpoch, trainLoss, valLoss,
-                bounds);
+        ModelInfo info = info(vocab, weights, top1[0], top1[1], top1[2], seconds, epoch, bestEpoch, initialLoss, trainLoss,
+                valLoss, bounds);
         progress.accept(String.format(Locale.ROOT, "best epoch %d; validation top-1 next access: model %.4f, most"
                 + " frequent gap %.4f, last successor %.4f (%.0f s)", bestEpoch, top1[0], top1[1], top1[2], seconds));
         return new Result(info, weights, net);
     }
 
     private ModelInfo info(Vocabulary vocab, PlainLstm w, double top1, double gap, double successor, double seconds,
-                           int epochs, int bestEpoch, List<Double> trainLoss, List<Double> valLoss,
+                           int epochs, int bestEpoch, double initialLoss, List<Double> trainLoss,
+                           List<Double> valLoss,
                            List<Bounds> bounds) {
         long trainRequests = 0;
         long valRequests = 0;
@@ -160,10 +169,10 @@ public final class Trainer {
         double test = Math.max(0, 1 - settings.train() - settings.validation());
         ModelInfo.Training t = new ModelInfo.Training(names, List.of(settings.train(), settings.validation(), test),
                 trainRequests, valRequests, settings.maxRequests(), settings.window(), settings.batch(),
-                settings.segment(), settings.learningRate(), epochs, bestEpoch, List.copyOf(trainLoss),
+                settings.segment(), settings.learningRate(), epochs, bestEpoch, initialLoss, List.copyOf(trainLoss),
                 List.copyOf(valLoss), top1, gap, successor, seconds, settings.threads());
         return new ModelInfo(ModelFile.FORMAT, settings.workload(), w.inputs, w.hidden, w.classes, w.parameters(),
-                vocab.farGaps(), settings.minProbability(), settings.maxPredictions(), t);
+                vocab.farGaps(), settings.minProbability(), settings.maxPredictions(), t, List.of());
     }
 
     private TraceReader open(Path f) throws IOException {
