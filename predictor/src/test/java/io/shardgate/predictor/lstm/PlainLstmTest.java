@@ -47,6 +47,58 @@ class PlainLstmTest {
         assertTrue(worst < 1e-4, "largest difference from DL4J's output: " + worst);
     }
 
+    /**
+     * Why the policy does not call DL4J: one {@code rnnTimeStep} per request (batch of one, the model's default
+     * shape: 268 inputs, 64 units, 226 classes) against one plain step. Prints both; asserts only the ordering, which
+     * holds by a wide margin (the figures are in docs/predictor.md).
+     */
+    @Test
+    void oneDl4jTimeStepCostsMoreThanOnePlainStep() {
+        int inputs = 268;
+        int classes = 226;
+        MultiLayerNetwork net = DlNetworks.build(inputs, 64, classes, 32, 0.01, 3);
+        PlainLstm plain = DlNetworks.export(net);
+        INDArray x = Nd4j.zeros(1, inputs, 1);
+        int[] active = {5, 230, 260};
+        for (int i : active) {
+            x.putScalar(new long[] {0, i, 0}, 1.0);
+        }
+        PlainLstm.State state = plain.newState();
+        float[] probs = new float[classes];
+        int n = 3000;
+        for (int i = 0; i < n; i++) { // warm-up
+            net.rnnTimeStep(x);
+            plain.step(state, active, 3, probs);
+        }
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            net.rnnTimeStep(x);
+        }
+        double dl4jUs = (System.nanoTime() - t0) / 1e3 / n;
+        t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            plain.step(state, active, 3, probs);
+        }
+        double plainUs = (System.nanoTime() - t0) / 1e3 / n;
+        // batching across streams amortises DL4J's fixed cost: 64 streams per call
+        net.rnnClearPreviousState();
+        INDArray batch = Nd4j.zeros(64, inputs, 1);
+        for (int r = 0; r < 64; r++) {
+            batch.putScalar(new long[] {r, active[r % 3], 0}, 1.0);
+        }
+        for (int i = 0; i < 200; i++) {
+            net.rnnTimeStep(batch);
+        }
+        t0 = System.nanoTime();
+        for (int i = 0; i < 500; i++) {
+            net.rnnTimeStep(batch);
+        }
+        double batchedUs = (System.nanoTime() - t0) / 1e3 / 500 / 64;
+        System.out.printf(java.util.Locale.ROOT, "one time step: DL4J rnnTimeStep %.1f us, plain Java %.1f us;"
+                + " DL4J batched 64 streams per call %.1f us per stream%n", dl4jUs, plainUs, batchedUs);
+        assertTrue(plainUs < dl4jUs, "plain " + plainUs + " us, DL4J " + dl4jUs + " us");
+    }
+
     /** 3 or 4 set inputs per step, one per group, as StreamFeatures produces them. */
     private static int[][] randomActive(Random random, int steps) {
         int[][] a = new int[steps][];
