@@ -15,24 +15,26 @@ import java.util.List;
  * @param farGaps        the far-gap part of the vocabulary, in 4 KiB blocks, most frequent first
  * @param minProbability the policy prefetches a predicted request only if its class has at least this probability
  * @param maxPredictions the policy prefetches at most this many predicted requests per request
+ * @param lookahead      requests' worth of blocks prefetched per predicted request: 1 = the predicted request, 2 = it
+ *                       and the same length after it (0 in files without it means 1)
  * @param training       how it was trained
  * @param tuning         the prefetch settings tried on the validation split (empty when not tuned)
  */
 public record ModelInfo(String format, String workload, int inputs, int hidden, int classes, long parameters,
-                        long[] farGaps, double minProbability, int maxPredictions, Training training,
-                        List<TuningRow> tuning) {
+                        long[] farGaps, double minProbability, int maxPredictions, int lookahead,
+                        Training training, List<TuningRow> tuning) {
 
     /** The same model with other prefetch settings and tuning record. */
-    public ModelInfo withPrefetch(double minProbability, int maxPredictions, List<TuningRow> tuning) {
+    public ModelInfo withPrefetch(double minProbability, int maxPredictions, int lookahead, List<TuningRow> tuning) {
         return new ModelInfo(format, workload, inputs, hidden, classes, parameters, farGaps, minProbability,
-                maxPredictions, training, List.copyOf(tuning));
+                maxPredictions, lookahead, training, List.copyOf(tuning));
     }
 
     /**
      * One prefetch setting replayed on the validation split by the evaluator (means over the cache sizes and
      * traces), with 32-block readahead's figures on the same replay for the budget.
      */
-    public record TuningRow(double minProbability, int maxPredictions, double hitRatio, double accuracy,
+    public record TuningRow(double minProbability, int maxPredictions, int lookahead, double hitRatio, double accuracy,
                             double extraReadsPerRequest, double readahead32HitRatio,
                             double readahead32ExtraReadsPerRequest, boolean withinBudget) {
     }

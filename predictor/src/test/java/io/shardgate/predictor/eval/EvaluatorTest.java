@@ -65,8 +65,24 @@ class EvaluatorTest {
     }
 
     @Test
+    void sharesBelowOneReplayOnlyTheValidationSplit(@TempDir Path dir) throws IOException {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < 1000; i++) {
+            s.append(i * 8).append(" 8 0 ").append(i).append('\n');
+        }
+        Path f = Files.writeString(dir.resolve("scan.lis"), s);
+        EvalSettings onValidation = new EvalSettings(0.6, 0, 0.1, List.of(0.1), 0, 5, 100, 1000);
+        Evaluator.Result r = new Evaluator(f, null, onValidation, m -> { }).run(List.of("none"), null);
+        assertEquals(600, r.trace().trainRequests());
+        assertEquals(100, r.trace().testRequests(), "requests 600..699, not the 300 after them");
+        assertEquals(100, r.trace().testFootprintBlocks());
+        assertEquals(100, find(r, "none", 0.1).requests());
+    }
+
+    @Test
     void badSettingsAreRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new EvalSettings(0.6, 0.1, 0.2, List.of(0.1), 0, 1, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new EvalSettings(0.6, 0.1, 0.4, List.of(0.1), 0, 1, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new EvalSettings(0.6, 0.1, 0, List.of(0.1), 0, 1, 1, 1));
         assertThrows(IllegalArgumentException.class, () -> new EvalSettings(0.6, 0.1, 0.3, List.of(0.0), 0, 1, 1, 1));
     }
 

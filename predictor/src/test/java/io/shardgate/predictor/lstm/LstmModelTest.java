@@ -43,7 +43,7 @@ class LstmModelTest {
         trace = SharedTraces.file("cloudPhysicsIO.csv");
         modelFile = dir.resolve("cp.zip");
         TrainSettings s = new TrainSettings(List.of(trace), null, "general", 0.6, 0.1, 6_000, 64, 32, 16, 128, 16, 3,
-                3, 0.01, 0.25, 2, 42, 1, false);
+                3, 0.01, 0.25, 2, 1, 42, 1, false);
         trained = new Trainer(s, System.out::println).trainTo(modelFile);
     }
 
@@ -150,11 +150,11 @@ class LstmModelTest {
 
     @Test
     void prefetchTuningPrefersTheBestHitRatioWithinTheBudget() {
-        var inBudget = new ModelInfo.TuningRow(0.4, 1, 0.70, 0.9, 5, 0.75, 12, true);
-        var better = new ModelInfo.TuningRow(0.25, 2, 0.72, 0.8, 5.9, 0.75, 12, true);
-        var outside = new ModelInfo.TuningRow(0.15, 3, 0.80, 0.5, 9, 0.75, 12, false);
+        var inBudget = new ModelInfo.TuningRow(0.4, 1, 1, 0.70, 0.9, 5, 0.75, 12, true);
+        var better = new ModelInfo.TuningRow(0.25, 2, 1, 0.72, 0.8, 5.9, 0.75, 12, true);
+        var outside = new ModelInfo.TuningRow(0.15, 3, 2, 0.80, 0.5, 9, 0.75, 12, false);
         assertEquals(better, PrefetchTuner.choose(List.of(inBudget, outside, better)));
-        var accurate = new ModelInfo.TuningRow(0.6, 1, 0.60, 0.7, 7, 0.75, 12, false);
+        var accurate = new ModelInfo.TuningRow(0.6, 1, 1, 0.60, 0.7, 7, 0.75, 12, false);
         assertEquals(accurate, PrefetchTuner.choose(List.of(outside, accurate)), "accuracy >= 0.6 first");
     }
 }
