@@ -67,12 +67,15 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lookahead", defaultValue = "1",
             description = "requests' worth of blocks prefetched per predicted request, 1 or 2 (default ${DEFAULT-VALUE})")
     int lookahead;
+    @Option(names = "--min-blocks", defaultValue = "1",
+            description = "least blocks prefetched per predicted request, 1..64 (default ${DEFAULT-VALUE})")
+    int minBlocks;
     @Option(names = "--seed", defaultValue = "42", description = "random seed (default ${DEFAULT-VALUE})")
     long seed;
     @Option(names = "--threads", defaultValue = "1", description = "native threads for DL4J (default ${DEFAULT-VALUE})")
     int threads;
-    @Option(names = "--no-tune", description = "keep --min-probability, --max-predictions and --lookahead instead of choosing them"
-            + " on the validation split (a grid of 3 x 2 x 2 evaluator replays of it)")
+    @Option(names = "--no-tune", description = "keep --min-probability, --max-predictions, --lookahead and --min-blocks instead of choosing them"
+            + " on the validation split (a grid of 2 x 2 x 2 x 3 evaluator replays of it)")
     boolean noTune;
     @Option(names = "--json", description = "print the model's description as JSON instead of a summary")
     boolean json;
@@ -86,7 +89,8 @@ public final class TrainCommand implements Callable<Integer> {
             }
             settings = new TrainSettings(traces, format == null ? null : TraceFormat.parse(format), workload,
                     split.get(0), split.get(1), maxRequests, farGaps, hidden, window, segment, batch, epochs, patience,
-                    learningRate, minProbability, maxPredictions, lookahead, seed, threads, !noTune);
+                    learningRate, minProbability, maxPredictions, lookahead, minBlocks, seed, threads,
+                    !noTune);
         } catch (IllegalArgumentException e) {
             System.err.println("predict train: " + e.getMessage());
             return 2;
@@ -98,11 +102,11 @@ public final class TrainCommand implements Callable<Integer> {
             ModelInfo.Training t = info.training();
             System.out.printf(Locale.ROOT, "%s: workload %s, %d classes, %d units, %,d parameters; %d epochs (best %d),"
                             + " validation loss %.4f; validation top-1 %.4f (gap %.4f, successor %.4f); %.0f s; prefetch: min probability"
-                            + " %.2f, max predictions %d, lookahead %d%n", out,
+                            + " %.2f, max predictions %d, lookahead %d, min blocks %d%n", out,
                     info.workload(), info.classes(), info.hidden(), info.parameters(), t.epochsRun(), t.bestEpoch(),
                     t.validationLoss().get(t.bestEpoch() - 1), t.validationTop1(), t.validationTop1Gap(),
                     t.validationTop1Successor(), t.seconds(), info.minProbability(), info.maxPredictions(),
-                    info.lookahead());
+                    info.lookahead(), info.minBlocks());
         }
         return 0;
     }

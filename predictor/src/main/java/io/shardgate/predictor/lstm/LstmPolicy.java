@@ -18,8 +18,8 @@ import java.util.function.Supplier;
  * <p>After each request it advances the stream's LSTM by one step ({@link PlainLstm}, plain Java, no DL4J call),
  * takes the most probable classes of the next request that name a block ({@link StreamFeatures#predictedFirst}),
  * and asks for the blocks of up to {@code maxPredictions} predicted requests whose probability is at least
- * {@code minProbability}, each with {@code lookahead} times its predicted length (all three recorded in the model
- * file), most probable first. Blocks are kept inside
+ * {@code minProbability}, each with {@code lookahead} times its predicted length but at least {@code minBlocks}
+ * blocks (all four recorded in the model file), most probable first. Blocks are kept inside
  * {@code [0, volumeBlocks)}. State is per volume. Same threading contract as {@link PrefetchPolicy}: one thread at a
  * time; the cost is one LSTM step per request (see {@code docs/predictor.md} for the measured figure).
  */
@@ -35,6 +35,7 @@ public final class LstmPolicy implements PrefetchPolicy, NextAccessPredictor {
     private final int[] taken;
     private final float[] takenP;
     private final int lookahead;
+    private final int minBlocks;
     private int lastVolume = Integer.MIN_VALUE;
     private Stream last;
 
@@ -54,6 +55,7 @@ public final class LstmPolicy implements PrefetchPolicy, NextAccessPredictor {
         this.chosen = new int[Math.max(1, model.info().maxPredictions())];
         this.taken = new int[chosen.length + 4];
         this.lookahead = Math.max(1, model.info().lookahead());
+        this.minBlocks = Math.max(1, model.info().minBlocks());
         this.takenP = new float[chosen.length + 4];
     }
 
@@ -113,7 +115,7 @@ public final class LstmPolicy implements PrefetchPolicy, NextAccessPredictor {
                 break;
             }
             long first = s.features.predictedFirst(c);
-            long span = (long) s.features.predictedSpan(c) * lookahead;
+            long span = Math.max(minBlocks, (long) s.features.predictedSpan(c) * lookahead);
             for (long b = Math.max(0, first); b < first + span && b < volumeBlocks; b++) {
                 sink.prefetch(b);
             }

@@ -17,24 +17,27 @@ import java.util.List;
  * @param maxPredictions the policy prefetches at most this many predicted requests per request
  * @param lookahead      requests' worth of blocks prefetched per predicted request: 1 = the predicted request, 2 = it
  *                       and the same length after it (0 in files without it means 1)
+ * @param minBlocks      the least blocks prefetched per predicted request, from its first block (spatial locality
+ *                       around the predicted request; 0 in files without it means 1)
  * @param training       how it was trained
  * @param tuning         the prefetch settings tried on the validation split (empty when not tuned)
  */
 public record ModelInfo(String format, String workload, int inputs, int hidden, int classes, long parameters,
                         long[] farGaps, double minProbability, int maxPredictions, int lookahead,
-                        Training training, List<TuningRow> tuning) {
+                        int minBlocks, Training training, List<TuningRow> tuning) {
 
     /** The same model with other prefetch settings and tuning record. */
-    public ModelInfo withPrefetch(double minProbability, int maxPredictions, int lookahead, List<TuningRow> tuning) {
+    public ModelInfo withPrefetch(double minProbability, int maxPredictions, int lookahead, int minBlocks,
+                                  List<TuningRow> tuning) {
         return new ModelInfo(format, workload, inputs, hidden, classes, parameters, farGaps, minProbability,
-                maxPredictions, lookahead, training, List.copyOf(tuning));
+                maxPredictions, lookahead, minBlocks, training, List.copyOf(tuning));
     }
 
     /**
      * One prefetch setting replayed on the validation split by the evaluator (means over the cache sizes and
      * traces), with 32-block readahead's figures on the same replay for the budget.
      */
-    public record TuningRow(double minProbability, int maxPredictions, int lookahead, double hitRatio, double accuracy,
+    public record TuningRow(double minProbability, int maxPredictions, int lookahead, int minBlocks, double hitRatio, double accuracy,
                             double extraReadsPerRequest, double readahead32HitRatio,
                             double readahead32ExtraReadsPerRequest, boolean withinBudget) {
     }

@@ -15,16 +15,17 @@ import java.util.function.Consumer;
 
 /**
  * Chooses the policy's prefetch settings (least probability, most predicted requests) on the validation split,
- * and lookahead, never the test split: each candidate is replayed by the {@link Evaluator} with {@code --split train,0,validation}
+, lookahead and least blocks, never the test split: each candidate is replayed by the {@link Evaluator} with {@code --split train,0,validation}
  * (history = the train split, measured = the validation split) at cache sizes 1% and 10%. The rule is the issue's
  * goal, stated before looking: the best mean demand hit ratio among settings with at most half the extra backend
  * reads of 32-block readahead and accuracy at least 0.6; if none qualifies, the best hit ratio among those with
  * accuracy at least 0.6, else the best hit ratio.
  */
 final class PrefetchTuner {
-    static final double[] MIN_PROBABILITIES = {0.15, 0.3, 0.5};
+    static final double[] MIN_PROBABILITIES = {0.15, 0.3};
     static final int[] MAX_PREDICTIONS = {1, 2};
     static final int[] LOOKAHEADS = {1, 2};
+    static final int[] MIN_BLOCKS = {1, 8, 16};
     private static final List<Double> CACHES = List.of(0.01, 0.10);
 
     private PrefetchTuner() {
@@ -43,14 +44,9 @@ final class PrefetchTuner {
             for (double p : MIN_PROBABILITIES) {
                 for (int k : MAX_PREDICTIONS) {
                     for (int l : LOOKAHEADS) {
-                        ModelFile.write(tmp, m.info().withPrefetch(p, k, l, List.of()), m.network(), null);
-                        double[] f = figures(traces, format, onValidation, "lstm", tmp);
-                        boolean ok = f[2] <= 0.5 * base[2] && f[1] >= 0.6;
-                        rows.add(new ModelInfo.TuningRow(p, k, l, f[0], f[1], f[2], base[0], base[2], ok));
-                        progress.accept(String.format(Locale.ROOT, "  validation: min probability %.2f, max"
-                                        + " predictions %d, lookahead %d: hit %.4f, accuracy %.3f, extra/req %.2f"
-                                        + " (readahead32: hit %.4f, extra/req %.2f)%s", p, k, l, f[0], f[1], f[2],
-                                base[0], base[2], ok ? "" : " (outside the budget)"));
+                        for (int b : MIN_BLOCKS) {
+                            rows.add(candidate(m, tmp, p, k, l, b, traces, format, onValidation, base, progress));
+                        }
                     }
                 }
             }
@@ -58,11 +54,26 @@ final class PrefetchTuner {
             Files.deleteIfExists(tmp);
         }
         ModelInfo.TuningRow best = choose(rows);
-        ModelInfo info = m.info().withPrefetch(best.minProbability(), best.maxPredictions(), best.lookahead(), rows);
+        ModelInfo info = m.info().withPrefetch(best.minProbability(), best.maxPredictions(), best.lookahead(),
+                best.minBlocks(), rows);
         ModelFile.write(model, info, m.network(), network);
         progress.accept(String.format(Locale.ROOT, "chosen on the validation split: min probability %.2f, max"
-                + " predictions %d, lookahead %d", best.minProbability(), best.maxPredictions(), best.lookahead()));
+                + " predictions %d, lookahead %d, min blocks %d", best.minProbability(), best.maxPredictions(),
+                best.lookahead(), best.minBlocks()));
         return info;
+    }
+
+    private static ModelInfo.TuningRow candidate(ModelFile.Model m, Path tmp, double p, int k, int l, int b,
+                                                 List<Path> traces, TraceFormat format, EvalSettings onValidation,
+                                                 double[] base, Consumer<String> progress) throws IOException {
+        ModelFile.write(tmp, m.info().withPrefetch(p, k, l, b, List.of()), m.network(), null);
+        double[] f = figures(traces, format, onValidation, "lstm", tmp);
+        boolean ok = f[2] <= 0.5 * base[2] && f[1] >= 0.6;
+        progress.accept(String.format(Locale.ROOT, "  validation: min probability %.2f, max predictions %d, lookahead"
+                        + " %d, min blocks %d: hit %.4f, accuracy %.3f, extra/req %.2f (readahead32: hit %.4f,"
+                        + " extra/req %.2f)%s", p, k, l, b, f[0], f[1], f[2], base[0], base[2],
+                ok ? "" : " (outside the budget)"));
+        return new ModelInfo.TuningRow(p, k, l, b, f[0], f[1], f[2], base[0], base[2], ok);
     }
 
     static ModelInfo.TuningRow choose(List<ModelInfo.TuningRow> rows) {

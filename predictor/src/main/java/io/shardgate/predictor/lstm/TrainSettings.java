@@ -25,14 +25,15 @@ import java.util.List;
  * @param minProbability recorded for the policy: least probability of a predicted request it prefetches
  * @param maxPredictions recorded for the policy: most predicted requests it prefetches per request
  * @param lookahead      recorded for the policy: requests' worth of blocks per predicted request (1 or 2)
+ * @param minBlocks      recorded for the policy: least blocks per predicted request (1..64)
  * @param seed           random seed (weights, minibatch order)
  * @param threads        native threads for DL4J
  * @param tune           choose minProbability and maxPredictions on the validation split ({@link PrefetchTuner})
  */
 public record TrainSettings(List<Path> traces, TraceFormat format, String workload, double train, double validation,
                             long maxRequests, int farGaps, int hidden, int window, int segment, int batch, int epochs,
-                            int patience, double learningRate, double minProbability, int maxPredictions, int lookahead, long seed,
-                            int threads, boolean tune) {
+                            int patience, double learningRate, double minProbability, int maxPredictions,
+                            int lookahead, int minBlocks, long seed, int threads, boolean tune) {
     /** The most parameters a model may have (issue 5: "at most about 2 M"). */
     public static final long MAX_PARAMETERS = 2_000_000;
 
@@ -58,6 +59,9 @@ public record TrainSettings(List<Path> traces, TraceFormat format, String worklo
         positive(maxPredictions, "--max-predictions");
         if (lookahead < 1 || lookahead > 4) {
             throw new IllegalArgumentException("--lookahead must be in 1..4: " + lookahead);
+        }
+        if (minBlocks < 1 || minBlocks > 64) {
+            throw new IllegalArgumentException("--min-blocks must be in 1..64: " + minBlocks);
         }
         if (farGaps < 0 || farGaps > 4096) {
             throw new IllegalArgumentException("--far-gaps must be in 0..4096: " + farGaps);

@@ -172,7 +172,8 @@ public final class Trainer {
                 settings.segment(), settings.learningRate(), epochs, bestEpoch, initialLoss, List.copyOf(trainLoss),
                 List.copyOf(valLoss), top1, gap, successor, seconds, settings.threads());
         return new ModelInfo(ModelFile.FORMAT, settings.workload(), w.inputs, w.hidden, w.classes, w.parameters(),
-                vocab.farGaps(), settings.minProbability(), settings.maxPredictions(), settings.lookahead(), t,
+                vocab.farGaps(), settings.minProbability(), settings.maxPredictions(), settings.lookahead(),
+                settings.minBlocks(), t,
                 List.of());
     }
 

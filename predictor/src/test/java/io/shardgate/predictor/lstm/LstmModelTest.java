@@ -43,7 +43,7 @@ class LstmModelTest {
         trace = SharedTraces.file("cloudPhysicsIO.csv");
         modelFile = dir.resolve("cp.zip");
         TrainSettings s = new TrainSettings(List.of(trace), null, "general", 0.6, 0.1, 6_000, 64, 32, 16, 128, 16, 3,
-                3, 0.01, 0.25, 2, 1, 42, 1, false);
+                3, 0.01, 0.25, 2, 1, 1, 42, 1, false);
         trained = new Trainer(s, System.out::println).trainTo(modelFile);
     }
 
@@ -133,6 +133,30 @@ class LstmModelTest {
     }
 
     @Test
+    void prefetchSettingsFromTheModelFileAreApplied() throws IOException {
+        ModelFile.Model m = ModelFile.read(modelFile);
+        Path wide = dir.resolve("wide.zip");
+        ModelFile.write(wide, m.info().withPrefetch(0.0, 1, 1, 16, List.of()), m.network(), null);
+        LstmPolicy policy = LstmPolicy.load(wide, Long.MAX_VALUE);
+        assertEquals(16, policy.info().minBlocks());
+        long calls = 0;
+        try (TraceReader r = TraceSlices.limit(TraceReaders.open(trace, null), 5_000)) {
+            for (AccessRecord a = r.next(); a != null; a = r.next()) {
+                List<Long> named = new ArrayList<>();
+                policy.onAccess(a, named::add);
+                if (!named.isEmpty()) {
+                    calls++;
+                    assertTrue(named.size() >= 16, "one prediction of at least 16 blocks: " + named.size());
+                    for (int i = 1; i < named.size(); i++) {
+                        assertEquals(named.get(i - 1) + 1, named.get(i), "consecutive blocks");
+                    }
+                }
+            }
+        }
+        assertTrue(calls > 4_000, "with min probability 0 nearly every request names a prediction: " + calls);
+    }
+
+    @Test
     void badModelFilesGetClearErrors() throws IOException {
         Path text = dir.resolve("text.zip");
         Files.writeString(text, "not a model");
@@ -150,11 +174,11 @@ class LstmModelTest {
 
     @Test
     void prefetchTuningPrefersTheBestHitRatioWithinTheBudget() {
-        var inBudget = new ModelInfo.TuningRow(0.4, 1, 1, 0.70, 0.9, 5, 0.75, 12, true);
-        var better = new ModelInfo.TuningRow(0.25, 2, 1, 0.72, 0.8, 5.9, 0.75, 12, true);
-        var outside = new ModelInfo.TuningRow(0.15, 3, 2, 0.80, 0.5, 9, 0.75, 12, false);
+        var inBudget = new ModelInfo.TuningRow(0.4, 1, 1, 1, 0.70, 0.9, 5, 0.75, 12, true);
+        var better = new ModelInfo.TuningRow(0.25, 2, 1, 1, 0.72, 0.8, 5.9, 0.75, 12, true);
+        var outside = new ModelInfo.TuningRow(0.15, 3, 2, 8, 0.80, 0.5, 9, 0.75, 12, false);
         assertEquals(better, PrefetchTuner.choose(List.of(inBudget, outside, better)));
-        var accurate = new ModelInfo.TuningRow(0.6, 1, 1, 0.60, 0.7, 7, 0.75, 12, false);
+        var accurate = new ModelInfo.TuningRow(0.6, 1, 1, 1, 0.60, 0.7, 7, 0.75, 12, false);
         assertEquals(accurate, PrefetchTuner.choose(List.of(outside, accurate)), "accuracy >= 0.6 first");
     }
 }

@@ -77,7 +77,7 @@ class StreamFeaturesTest {
 
     private static TrainSettings settings(int hidden, int farGaps) {
         return new TrainSettings(List.of(Path.of("x")), null, "general", 0.6, 0.1, 1000, farGaps, hidden, 32, 512, 32,
-                5, 3, 0.005, 0.25, 2, 1, 1, 1, false);
+                5, 3, 0.005, 0.25, 2, 1, 1, 1, 1, false);
     }
 
     @Test
