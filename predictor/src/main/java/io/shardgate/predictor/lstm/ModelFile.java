@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
@@ -41,9 +42,12 @@ public final class ModelFile {
     /** Writes a model; {@code dl4jNetwork} (DL4J's own serialised form) may be null. */
     static void write(Path file, ModelInfo info, PlainLstm weights, byte[] dl4jNetwork) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        // not createTempFile: its owner-only permissions would stay on the model after the move
+        Path tmp = dir.resolve(file.getFileName() + "." + ProcessHandle.current().pid() + "." + System.nanoTime()
+                + ".tmp");
         try {
-            try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp));
+            try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE));
                  ZipOutputStream zip = new ZipOutputStream(os)) {
                 zip.putNextEntry(new ZipEntry(INFO));
                 zip.write(JSON.writeValueAsBytes(info));
