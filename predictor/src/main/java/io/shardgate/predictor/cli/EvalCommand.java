@@ -73,6 +73,15 @@ public final class EvalCommand implements Callable<Integer> {
             System.err.println("predict eval: " + e.getMessage());
             return 2;
         }
+        if (policies.contains("lstm")) {
+            // check the model before the replay starts, not after the baselines ran
+            try {
+                Policies.create("lstm", model);
+            } catch (IllegalArgumentException | java.io.IOException e) {
+                System.err.println("predict eval: " + e.getMessage());
+                return 2;
+            }
+        }
         Evaluator.Result result = new Evaluator(trace, fmt, settings, System.err::println).run(policies, model);
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         java.util.Map<String, Object> doc = new java.util.LinkedHashMap<>();

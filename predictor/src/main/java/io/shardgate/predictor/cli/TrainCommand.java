@@ -95,7 +95,14 @@ public final class TrainCommand implements Callable<Integer> {
             System.err.println("predict train: " + e.getMessage());
             return 2;
         }
-        ModelInfo info = new Trainer(settings, System.err::println).trainTo(out).info();
+        ModelInfo info;
+        try {
+            info = new Trainer(settings, System.err::println).trainTo(out).info();
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            // a missing or malformed trace, too few requests: the message names the file and what is wrong
+            System.err.println("predict train: " + e.getMessage());
+            return 1;
+        }
         if (json) {
             System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(info));
         } else {
