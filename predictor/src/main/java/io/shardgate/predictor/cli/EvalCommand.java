@@ -35,7 +35,8 @@ public final class EvalCommand implements Callable<Integer> {
             description = "RAM cache sizes as fractions of the test split's distinct blocks (default ${DEFAULT-VALUE})")
     List<Double> cacheFractions;
     @Option(names = "--split", split = ",", defaultValue = "0.6,0.1,0.3",
-            description = "train,validation,test shares by request count (default ${DEFAULT-VALUE})")
+            description = "train,validation,test shares by request count (default ${DEFAULT-VALUE}); shares summing to"
+                    + " less than 1 stop the replay early: 0.6,0,0.1 measures on the validation split")
     List<Double> split;
     @Option(names = "--model", description = "model file for the lstm policy (from predict train)")
     Path model;
@@ -72,6 +73,15 @@ public final class EvalCommand implements Callable<Integer> {
             System.err.println("predict eval: " + e.getMessage());
             return 2;
         }
+        if (policies.contains("lstm")) {
+            // check the model before the replay starts, not after the baselines ran
+            try {
+                Policies.create("lstm", model);
+            } catch (IllegalArgumentException | java.io.IOException e) {
+                System.err.println("predict eval: " + e.getMessage());
+                return 2;
+            }
+        }
         Evaluator.Result result = new Evaluator(trace, fmt, settings, System.err::println).run(policies, model);
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         java.util.Map<String, Object> doc = new java.util.LinkedHashMap<>();
@@ -102,6 +112,12 @@ public final class EvalCommand implements Callable<Integer> {
             o.printf(Locale.ROOT, "%5.1f%% %-12s %8.4f %8.4f %8.3f %8.3f %9.2f %9.1f %9.1f %9.2f%n",
                     p.cacheFraction() * 100, p.policy(), p.hitRatio(), p.readHitRatio(), p.accuracy(), p.coverage(),
                     p.extraReadsPerRequest(), p.meanReadLatencyUs(), p.p99ReadLatencyUs(), p.policyUsPerRequest());
+        }
+        for (PolicyFigures p : r.policies()) {
+            if (p.top1NextAccess() >= 0) {
+                o.printf(Locale.ROOT, "%5.1f%% %-12s top-1 next access %.4f%n", p.cacheFraction() * 100, p.policy(),
+                        p.top1NextAccess());
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.shardgate.predictor.eval;
 
+import io.shardgate.predictor.policy.NextAccessPredictor;
 import io.shardgate.predictor.policy.Policies;
 import io.shardgate.predictor.policy.PrefetchPolicy;
 import io.shardgate.predictor.policy.PrefetchSink;
@@ -30,6 +31,7 @@ public final class Evaluator {
     private final TraceFormat format;
     private final EvalSettings settings;
     private final Consumer<String> progress;
+    private long testEnd; // set by run()
 
     public Evaluator(Path trace, TraceFormat format, EvalSettings settings, Consumer<String> progress) {
         this.trace = trace;
@@ -46,7 +48,10 @@ public final class Evaluator {
         long n = TraceSlices.count(trace, format);
         long trainEnd = (long) Math.floor(n * settings.train());
         long testStart = (long) Math.floor(n * (settings.train() + settings.validation()));
-        if (n - testStart < 1) {
+        // shares summing to less than 1 end the test split early: --split 0.6,0,0.1 measures on the validation split
+        double shares = settings.train() + settings.validation() + settings.test();
+        testEnd = shares < 1 - 1e-6 ? (long) Math.floor(n * shares) : n;
+        if (testEnd - testStart < 1) {
             throw new IllegalArgumentException(trace + ": no request left for the test split (" + n + " requests)");
         }
         long footprint = testFootprint(testStart);
@@ -54,10 +59,10 @@ public final class Evaluator {
         String fmt;
         try (TraceReader r = open()) {
             fmt = r.format();
-            baselines = NextAccessBaselines.run(r, testStart);
+            baselines = NextAccessBaselines.run(TraceSlices.limit(r, testEnd), testStart);
         }
         TraceFigures tf = new TraceFigures(trace.getFileName().toString(), fmt, n, trainEnd, testStart - trainEnd,
-                n - testStart, footprint, baselines.gapAccuracy(), baselines.successorAccuracy());
+                testEnd - testStart, footprint, baselines.gapAccuracy(), baselines.successorAccuracy());
         progress.accept(String.format("%s: %,d requests (%s), test split %,d requests over %,d blocks", tf.trace(), n,
                 fmt, tf.testRequests(), footprint));
         List<PolicyFigures> out = new ArrayList<>();
@@ -98,9 +103,13 @@ public final class Evaluator {
         };
     }
 
+    private TraceReader testSplit(long testStart) throws IOException {
+        return TraceSlices.limit(TraceSlices.skip(open(), testStart), testEnd - testStart);
+    }
+
     private long testFootprint(long testStart) throws IOException {
         LongLongMap seen = new LongLongMap(1 << 16);
-        try (TraceReader r = TraceSlices.skip(open(), testStart)) {
+        try (TraceReader r = testSplit(testStart)) {
             for (AccessRecord a = r.next(); a != null; a = r.next()) {
                 for (long b = a.firstBlock(); b <= a.lastBlock(); b++) {
                     seen.put(b, 1);
@@ -152,9 +161,14 @@ public final class Evaluator {
         long reads = 0;
         long[] readsByLevel = new long[3]; // 0 all RAM, 1 slowest NVMe, 2 slowest the durable store
         long policyNanos = 0;
-        try (TraceReader r = TraceSlices.skip(open(), testStart)) {
+        NextAccessPredictor predictor = policy instanceof NextAccessPredictor p ? p : null;
+        long top1Hits = 0;
+        try (TraceReader r = testSplit(testStart)) {
             for (AccessRecord a = r.next(); a != null; a = r.next()) {
                 requests++;
+                if (predictor != null && predictor.predictedFirstBlock(a.volume()) == a.firstBlock()) {
+                    top1Hits++;
+                }
                 int level = 0;
                 for (long b = a.firstBlock(); b <= a.lastBlock(); b++) {
                     demand++;
@@ -203,6 +217,7 @@ public final class Evaluator {
                 demand == 0 ? 0 : (double) hits / demand, readBlocks == 0 ? 0 : (double) readHits / readBlocks,
                 misses, sink.issued, used, sink.issued == 0 ? 0 : (double) used / sink.issued, coverage,
                 requests == 0 ? 0 : (double) sink.issued / requests, mean, p99,
-                requests == 0 ? 0 : policyNanos / 1000.0 / requests);
+                requests == 0 ? 0 : policyNanos / 1000.0 / requests,
+                predictor == null || requests == 0 ? -1 : (double) top1Hits / requests);
     }
 }

@@ -11,7 +11,7 @@ import java.io.IOException;
  * (next request's first block minus the previous request's end) and the most recent successor of a block. Both
  * learn from the history and keep learning online through the test split.
  */
-final class NextAccessBaselines {
+public final class NextAccessBaselines {
     private final LongLongMap gapCounts = new LongLongMap(1 << 12);
     private final LongLongMap successor = new LongLongMap(1 << 16);
     private long bestGap;
@@ -22,7 +22,7 @@ final class NextAccessBaselines {
     private long successorHits;
 
     /** Feeds the whole trace; requests from {@code testStart} on are scored. */
-    static NextAccessBaselines run(TraceReader reader, long testStart) throws IOException {
+    public static NextAccessBaselines run(TraceReader reader, long testStart) throws IOException {
         NextAccessBaselines b = new NextAccessBaselines();
         long i = 0;
         for (AccessRecord a = reader.next(); a != null; a = reader.next(), i++) {
@@ -52,11 +52,13 @@ final class NextAccessBaselines {
         previous = a;
     }
 
-    double gapAccuracy() {
+    /** Top-1 accuracy of the most frequent gap on the scored requests. */
+    public double gapAccuracy() {
         return scored == 0 ? 0 : (double) gapHits / scored;
     }
 
-    double successorAccuracy() {
+    /** Top-1 accuracy of the last successor on the scored requests. */
+    public double successorAccuracy() {
         return scored == 0 ? 0 : (double) successorHits / scored;
     }
 }

@@ -13,9 +13,12 @@ package io.shardgate.predictor.eval;
  * @param meanReadLatencyUs    modelled mean read latency
  * @param p99ReadLatencyUs     modelled 99th percentile read latency
  * @param policyUsPerRequest   time spent in the policy's {@code onAccess}, microseconds per request (one thread)
+ * @param top1NextAccess       for a {@link io.shardgate.predictor.policy.NextAccessPredictor}: share of test requests
+ *                             whose first block it guessed; -1 for other policies
  */
 public record PolicyFigures(String policy, double cacheFraction, int cacheBlocks, long requests, long demandBlocks,
                             long hits, double hitRatio, double readHitRatio, long misses, long prefetchIssued,
                             long prefetchUsed, double accuracy, double coverage, double extraReadsPerRequest,
-                            double meanReadLatencyUs, double p99ReadLatencyUs, double policyUsPerRequest) {
+                            double meanReadLatencyUs, double p99ReadLatencyUs, double policyUsPerRequest,
+                            double top1NextAccess) {
 }

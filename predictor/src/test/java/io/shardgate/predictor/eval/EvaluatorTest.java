@@ -48,11 +48,7 @@ class EvaluatorTest {
 
     @Test
     void prefetchHelpsTheScanWhenTheCacheHoldsTheWindow(@TempDir Path dir) throws IOException {
-        StringBuilder s = new StringBuilder();
-        for (int i = 0; i < 1000; i++) {
-            s.append(i * 8).append(" 8 0 ").append(i).append('\n');
-        }
-        Path f = Files.writeString(dir.resolve("scan.lis"), s);
+        Path f = scan(dir);
         EvalSettings settings = new EvalSettings(0.6, 0.1, 0.3, List.of(0.1), 0, 5, 100, 1000);
         Evaluator.Result r = new Evaluator(f, null, settings, m -> { }).run(List.of("readahead8"), null);
         PolicyFigures ra = find(r, "readahead8", 0.1); // 30 blocks of cache, 300 test requests
@@ -65,8 +61,20 @@ class EvaluatorTest {
     }
 
     @Test
+    void sharesBelowOneReplayOnlyTheValidationSplit(@TempDir Path dir) throws IOException {
+        Path f = scan(dir);
+        EvalSettings onValidation = new EvalSettings(0.6, 0, 0.1, List.of(0.1), 0, 5, 100, 1000);
+        Evaluator.Result r = new Evaluator(f, null, onValidation, m -> { }).run(List.of("none"), null);
+        assertEquals(600, r.trace().trainRequests());
+        assertEquals(100, r.trace().testRequests(), "requests 600..699, not the 300 after them");
+        assertEquals(100, r.trace().testFootprintBlocks());
+        assertEquals(100, find(r, "none", 0.1).requests());
+    }
+
+    @Test
     void badSettingsAreRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new EvalSettings(0.6, 0.1, 0.2, List.of(0.1), 0, 1, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new EvalSettings(0.6, 0.1, 0.4, List.of(0.1), 0, 1, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new EvalSettings(0.6, 0.1, 0, List.of(0.1), 0, 1, 1, 1));
         assertThrows(IllegalArgumentException.class, () -> new EvalSettings(0.6, 0.1, 0.3, List.of(0.0), 0, 1, 1, 1));
     }
 
@@ -86,5 +94,14 @@ class EvaluatorTest {
         }
         assertTrue(find(r, "none", 0.10).hitRatio() >= find(r, "none", 0.01).hitRatio(), "a bigger cache hits more");
         assertTrue(r.trace().top1Successor() > 0 && r.trace().top1NextDelta() > 0);
+    }
+
+    /** A sequential scan of 1,000 requests of 8 units (one 4 KiB block each), in ARC .lis form. */
+    private static Path scan(Path dir) throws IOException {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < 1000; i++) {
+            s.append(i * 8).append(" 8 0 ").append(i).append('\n');
+        }
+        return Files.writeString(dir.resolve("scan.lis"), s);
     }
 }
