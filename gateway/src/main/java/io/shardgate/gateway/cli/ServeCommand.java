@@ -64,6 +64,10 @@ public final class ServeCommand implements Callable<Integer> {
             description = "cluster: milliseconds between runs of the automatic re-shard planner, 0 = off"
                     + " (default ${DEFAULT-VALUE})")
     long reshardIntervalMs;
+    @Option(names = "--emulate-capacity",
+            description = "EMULATION for benchmarks on one machine: cap this server's I/O at --iops and"
+                    + " --bandwidth-mbps with token buckets")
+    boolean emulateCapacity;
     @Option(names = "--hazelcast-port", description = "join a cluster: this member's Hazelcast port")
     Integer hazelcastPort;
     @Option(names = "--member", description = "host:port of a Hazelcast member to join (repeatable)")
@@ -102,7 +106,7 @@ public final class ServeCommand implements Callable<Integer> {
                     nvmeTierFile != null ? nvmeTierFile : dataDir.resolve("nvme-tier.bin"), Sizes.parse(nvmeTier));
             options = new EmbeddedOptions(dataDir, host, nbdPort, restPort, serverId, region, spine, iops,
                     bandwidthMBps, (int) chunk, storeThreads, ramTier.equals("0") ? 0 : Sizes.parse(ramTier), nvme,
-                    rados, cluster, loadIntervalMs);
+                    rados, cluster, loadIntervalMs, emulateCapacity);
         } catch (IllegalArgumentException e) {
             System.err.println("serve: " + e.getMessage());
             return 2;

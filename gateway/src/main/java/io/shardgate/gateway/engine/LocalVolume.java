@@ -253,6 +253,20 @@ public final class LocalVolume implements BlockVolume {
         if (h != null) {
             return h.compose(v -> read(offset, length));
         }
+        Future<Void> capped = admitted(length);
+        if (capped != null) {
+            return capped.compose(v -> readAdmitted(offset, length));
+        }
+        return readAdmitted(offset, length);
+    }
+
+    /** Null when the emulated capacity (if any) lets a request of {@code bytes} run now, else when it may. */
+    private Future<Void> admitted(long bytes) {
+        CapacityEmulator c = owner.capacity();
+        return c == null ? null : c.admit(bytes);
+    }
+
+    private Future<Buffer> readAdmitted(long offset, int length) {
         long t0 = System.nanoTime();
         try {
             checkedMap(offset, length);
@@ -334,6 +348,10 @@ public final class LocalVolume implements BlockVolume {
         Future<Void> h = handover;
         if (h != null) {
             return h.compose(v -> write(offset, data, fua));
+        }
+        Future<Void> capped = admitted(data.length());
+        if (capped != null) {
+            return capped.compose(v -> gate.admit(() -> writeNow(offset, data)));
         }
         return gate.admit(() -> writeNow(offset, data));
     }

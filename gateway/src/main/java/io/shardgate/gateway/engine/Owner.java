@@ -28,6 +28,7 @@ public final class Owner {
     private final AtomicLong nextVolumeKey = new AtomicLong();
     private final Map<Long, LocalVolume> open = new ConcurrentHashMap<>();
     private volatile AccessListener listener = AccessListener.NONE;
+    private volatile CapacityEmulator capacity;
 
     /**
      * @param pool the bounded worker pool for store calls and NVMe tier I/O
@@ -93,6 +94,15 @@ public final class Owner {
 
     AccessListener listener() {
         return listener;
+    }
+
+    /** Caps owner-side I/O at an emulated capacity from now on (benchmarks on one machine); null for none. */
+    public void emulateCapacity(CapacityEmulator capacity) {
+        this.capacity = capacity;
+    }
+
+    CapacityEmulator capacity() {
+        return capacity;
     }
 
     /** The RAM tier, or null. */

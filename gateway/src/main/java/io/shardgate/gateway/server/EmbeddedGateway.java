@@ -7,6 +7,7 @@ import io.shardgate.core.plan.SpreadingPlanner;
 import io.shardgate.core.topology.Server;
 import io.shardgate.core.topology.ServerCapacity;
 import io.shardgate.gateway.cluster.ClusterVolumeManager;
+import io.shardgate.gateway.engine.CapacityEmulator;
 import io.shardgate.gateway.engine.LoadMonitor;
 import io.shardgate.gateway.engine.LocalVolumeManager;
 import io.shardgate.gateway.engine.Owner;
@@ -80,6 +81,12 @@ public final class EmbeddedGateway implements AutoCloseable {
                 : NvmeFileTier.create(options.nvmeTier().file(), options.nvmeTier().bytes(), 16);
         Owner owner = new Owner(options.serverId(), store, storePool, registry, ram, nvme);
         load = new LoadMonitor(owner, vertx, options.loadIntervalMs()).start();
+        if (options.emulateCapacity()) {
+            owner.emulateCapacity(new CapacityEmulator(vertx, options.iops(), options.bandwidthMBps()));
+            LOG.warn("EMULATION: owner-side I/O of server {} is capped at {} IOPS and {} MB/s (--emulate-capacity);"
+                    + " for benchmarks on one machine, not for production", options.serverId(), options.iops(),
+                    options.bandwidthMBps());
+        }
         VolumeManager manager;
         ClusterView view;
         VolumeResolver resolver;

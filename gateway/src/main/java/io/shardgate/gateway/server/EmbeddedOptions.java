@@ -21,11 +21,13 @@ import java.nio.file.Path;
  * @param rados         the Ceph cluster holding the data, or null for the local-directory store under dataDir
  * @param cluster       how to join a cluster of servers sharing the store, or null for a single node
  * @param loadIntervalMs how often the load monitor samples and publishes per-shard load, milliseconds
+ * @param emulateCapacity EMULATION for benchmarks on one machine: cap owner-side I/O at {@code iops} and
+ *                      {@code bandwidthMBps} with token buckets
  */
 public record EmbeddedOptions(Path dataDir, String host, int nbdPort, int restPort, String serverId, String region,
                               String spine, long iops, double bandwidthMBps, int chunkSize, int storeThreads,
                               long ramTierBytes, NvmeTier nvmeTier, Rados rados, io.shardgate.gateway.cluster.ClusterOptions cluster,
-                              long loadIntervalMs) {
+                              long loadIntervalMs, boolean emulateCapacity) {
 
     /**
      * Where the data lives in Ceph.

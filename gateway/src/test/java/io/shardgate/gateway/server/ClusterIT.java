@@ -62,7 +62,7 @@ class ClusterIT {
                 int n = i;
                 fs.add(starter.submit(() -> new EmbeddedGateway(new EmbeddedOptions(dir.resolve("shared"), "127.0.0.1", 0,
                         0, "gw-" + n, "region-1", "spine-1", 10_000, 1000, 64 << 10, 8, 4 << 20, null, null,
-                        new ClusterOptions("it-" + ProcessHandle.current().pid() + "-" + hzPorts[0], "127.0.0.1", hzPorts[n], members, 0, reshardIntervalMs), 500))
+                        new ClusterOptions("it-" + ProcessHandle.current().pid() + "-" + hzPorts[0], "127.0.0.1", hzPorts[n], members, 0, reshardIntervalMs), 500, false))
                         .start()));
             }
             List<EmbeddedGateway> out = new ArrayList<>();

@@ -9,7 +9,7 @@ public final class EmbeddedGatewayFixture {
 
     public static EmbeddedOptions options(Path dataDir) {
         return new EmbeddedOptions(dataDir, "127.0.0.1", 0, 0, "gw-test", "region-1", "spine-1", 100_000, 2500,
-                64 << 10, 8, 16 << 20, null, null, null, 1000);
+                64 << 10, 8, 16 << 20, null, null, null, 1000, false);
     }
 
     public static EmbeddedGateway start(Path dataDir) throws Exception {
