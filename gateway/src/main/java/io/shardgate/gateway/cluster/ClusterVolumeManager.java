@@ -587,8 +587,7 @@ public final class ClusterVolumeManager implements VolumeManager, ClusterView, V
     public Future<List<SnapshotInfo>> snapshots(String volume) {
         return blocking(() -> {
             record(volume);
-            return snapshots.of(volume).stream().filter(s -> !s.hidden()).map(SnapshotCatalog.SnapshotRecord::info)
-                    .toList();
+            return snapshots.visible(volume);
         });
     }
 
@@ -596,9 +595,7 @@ public final class ClusterVolumeManager implements VolumeManager, ClusterView, V
     public Future<Void> deleteSnapshot(String volume, String snapshot) {
         return blocking(() -> underPlacementLock(() -> {
             record(volume);
-            SnapshotCatalog.SnapshotRecord snap = snapshots.get(volume, snapshot);
-            snapshots.remove(snap);
-            snapshots.collect(snap.layers(), chains());
+            snapshots.delete(volume, snapshot, chains());
             return null;
         }));
     }

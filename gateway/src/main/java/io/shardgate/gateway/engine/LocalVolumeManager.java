@@ -223,8 +223,7 @@ public final class LocalVolumeManager implements VolumeManager, ClusterView, Vol
     public Future<List<SnapshotInfo>> snapshots(String volume) {
         return serially(() -> {
             entry(volume);
-            return snapshots.of(volume).stream().filter(s -> !s.hidden()).map(SnapshotCatalog.SnapshotRecord::info)
-                    .toList();
+            return snapshots.visible(volume);
         });
     }
 
@@ -232,9 +231,7 @@ public final class LocalVolumeManager implements VolumeManager, ClusterView, Vol
     public Future<Void> deleteSnapshot(String volume, String snapshot) {
         return serially(() -> {
             entry(volume);
-            SnapshotCatalog.SnapshotRecord snap = snapshots.get(volume, snapshot);
-            snapshots.remove(snap);
-            snapshots.collect(snap.layers(), chains());
+            snapshots.delete(volume, snapshot, chains());
             return null;
         });
     }

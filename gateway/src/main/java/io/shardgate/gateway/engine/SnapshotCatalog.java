@@ -89,6 +89,18 @@ public final class SnapshotCatalog {
         return read(store.listMeta(PREFIX + volume + "/"));
     }
 
+    /** The snapshots a user sees (hidden ones left out), by name. */
+    public List<SnapshotInfo> visible(String volume) throws IOException {
+        return of(volume).stream().filter(s -> !s.hidden()).map(SnapshotRecord::info).toList();
+    }
+
+    /** Deletes a snapshot record and the layers only it read ({@code chains}: every live volume's layers). */
+    public void delete(String volume, String name, Map<String, Layers> chains) throws IOException {
+        SnapshotRecord snap = get(volume, name);
+        remove(snap);
+        collect(snap.layers(), chains);
+    }
+
     public List<SnapshotRecord> all() throws IOException {
         return read(store.listMeta(PREFIX));
     }
