@@ -189,7 +189,7 @@ final class IscsiConnection {
         if (volume != null) {
             ScsiPages pages = new ScsiPages(volume.name(), options.targetName(volume.name()), volume.blockSize(),
                     options.getMaxTransferBytes());
-            target = new ScsiTarget(volume, pages, registry.compareAndWriteMutex(volume.name()));
+            target = new ScsiTarget(volume, pages, registry.unit(volume.name()));
         }
     }
 
@@ -205,7 +205,12 @@ final class IscsiConnection {
             throw new IscsiProtocolException("PDU after logout");
         }
         if (opcode != OP_DATA_OUT && opcode != OP_SNACK && !pdu.immediate()) {
-            advanceCmdSN(pdu.intAt(24));
+            int cmdSN = pdu.intAt(24);
+            if (cmdSN - expCmdSN < 0 || cmdSN - maxCmdSN > 0) {
+                LOG.debug("iSCSI {}: CmdSN outside the window: PDU ignored", socket.remoteAddress());
+                return; // RFC 7143 3.2.2.1: outside [ExpCmdSN, MaxCmdSN] is silently ignored
+            }
+            advanceCmdSN(cmdSN);
         }
         switch (opcode) {
             case OP_SCSI_CMD -> onCommand(pdu);
@@ -327,9 +332,11 @@ final class IscsiConnection {
         int offset = pdu.intAt(40);
         int length = pdu.data.length();
         int end = ttt == RESERVED_TAG ? t.unsolicitedEnd : t.r2tEnd;
-        if ((ttt != RESERVED_TAG && ttt != t.r2tTag) || offset != t.received || length > end - offset) {
+        if ((ttt != RESERVED_TAG && ttt != t.r2tTag) || offset != t.received || length > end - offset
+                || pdu.intAt(36) != t.dataSequence) {
             protocolError(pdu, "Data-Out out of order or beyond its burst");
         }
+        t.dataSequence++;
         t.dataOut.appendBuffer(pdu.data);
         t.received += length;
         if (t.received == t.expectedLength) {
@@ -353,6 +360,7 @@ final class IscsiConnection {
         int length = Math.min(params.maxBurstLength, t.expectedLength - t.received);
         t.r2tTag = tag;
         t.r2tEnd = t.received + length;
+        t.dataSequence = 0;
         ByteBuf out = writer.begin(OP_R2T, FLAG_FINAL, 0);
         out.setLong(8, t.lun);
         out.setInt(16, t.itt);
@@ -555,13 +563,19 @@ final class IscsiConnection {
 
     private void onTaskManagement(Pdu pdu) {
         int function = pdu.flags() & 0x7F;
+        if (target == null) {
+            tmfResponse(pdu, TMF_NOT_SUPPORTED); // discovery session
+            return;
+        }
         switch (function) {
             case TMF_ABORT_TASK -> {
                 ScsiTask t = tasks.get(pdu.intAt(20));
                 if (t == null || t.lun != pdu.lun()) {
-                    // Already answered (its CmdSN was received): complete; never seen: no such task.
+                    // RFC 7143 11.5.1: a referenced command still missing inside the window counts as received
+                    // and aborted; one already answered (below ExpCmdSN) no longer exists.
                     int ref = pdu.intAt(32);
-                    tmfResponse(pdu, ref - expCmdSN < 0 ? TMF_COMPLETE : TMF_NO_TASK);
+                    boolean missing = ref - expCmdSN >= 0 && maxCmdSN - ref >= 0 && ref - pdu.intAt(24) < 0;
+                    tmfResponse(pdu, missing ? TMF_COMPLETE : TMF_NO_TASK);
                 } else {
                     abort(List.of(t), () -> tmfResponse(pdu, TMF_COMPLETE));
                 }
@@ -572,6 +586,9 @@ final class IscsiConnection {
                     return;
                 }
                 List<ScsiTask> all = new ArrayList<>(tasks.values());
+                if (function == TMF_LUN_RESET || function == TMF_TARGET_WARM_RESET) {
+                    target.reset();
+                }
                 abort(all, () -> tmfResponse(pdu, TMF_COMPLETE));
             }
             default -> tmfResponse(pdu, TMF_NOT_SUPPORTED);

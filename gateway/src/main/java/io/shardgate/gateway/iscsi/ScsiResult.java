@@ -40,6 +40,8 @@ record ScsiResult(int status, byte[] sense, Buffer data, long transferBytes) {
     static final int WRITE_PROTECTED = 0x2700;
     static final int SPACE_ALLOCATION_FAILED = 0x2707;
     static final int INTERNAL_TARGET_FAILURE = 0x4400;
+    /** POWER ON, RESET, OR BUS DEVICE RESET OCCURRED. */
+    static final int RESET_OCCURRED = 0x2900;
 
     static final ScsiResult OK = new ScsiResult(GOOD, null, null, 0);
 

@@ -25,12 +25,22 @@ final class ScsiTarget {
     private final ScsiPages pages;
     private final ScsiLimits limits;
     private final AsyncMutex compareAndWrite;
+    private final TargetRegistry.Unit unit;
+    /** The unit's reset count this session has reported (event-loop confined). */
+    private long resetsSeen;
 
-    ScsiTarget(BlockVolume volume, ScsiPages pages, AsyncMutex compareAndWrite) {
+    ScsiTarget(BlockVolume volume, ScsiPages pages, TargetRegistry.Unit unit) {
         this.volume = volume;
         this.pages = pages;
         this.limits = pages.limits();
-        this.compareAndWrite = compareAndWrite;
+        this.unit = unit;
+        this.compareAndWrite = unit.compareAndWrite;
+        this.resetsSeen = unit.resets.get();
+    }
+
+    /** A logical unit reset: every session of the volume on this server reports it once as a unit attention. */
+    void reset() {
+        unit.resets.incrementAndGet();
     }
 
     /**
@@ -53,6 +63,11 @@ final class ScsiTarget {
         }
         if (!lun0) {
             return Future.succeededFuture(check(ILLEGAL_REQUEST, LUN_NOT_SUPPORTED));
+        }
+        long resets = unit.resets.get();
+        if (resets != resetsSeen) {
+            resetsSeen = resets;
+            return done(check(UNIT_ATTENTION, RESET_OCCURRED)); // SAM-5 5.11: reported once, then cleared
         }
         long size = volume.sizeBytes();
         return switch (opcode) {
@@ -174,10 +189,13 @@ final class ScsiTarget {
         if (blocks == 0) {
             return done(OK);
         }
-        if (dataOut.length() < bytes) {
-            return done(invalidField().withTransfer(bytes)); // the initiator's Expected Data Transfer Length is short
+        // An Expected Data Transfer Length shorter than the command writes the whole blocks it covers and answers
+        // with a residual overflow (RFC 7143 11.4.5.1); a longer one writes what the CDB says (underflow).
+        long covered = Math.min(bytes, dataOut.length() & ~(long) (LOGICAL_BLOCK - 1));
+        if (covered == 0) {
+            return done(OK.withTransfer(bytes));
         }
-        Buffer data = dataOut.length() == bytes ? dataOut : dataOut.slice(0, (int) bytes);
+        Buffer data = dataOut.length() == covered ? dataOut : dataOut.slice(0, (int) covered);
         boolean fua = (flags & 0x08) != 0;
         return volume.write(lba << LOGICAL_BLOCK_SHIFT, data, fua).map(v -> OK.withTransfer(bytes))
                 .otherwise(e -> ScsiResult.of(e, true));

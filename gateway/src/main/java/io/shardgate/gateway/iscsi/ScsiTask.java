@@ -25,6 +25,8 @@ final class ScsiTask {
     int r2tTag = IscsiProtocol.RESERVED_TAG;
     int r2tEnd;
     int r2tSequence;
+    /** DataSN the next Data-Out must carry (restarts at 0 with every R2T). */
+    int dataSequence;
     /** Handed to the SCSI layer; its response is pending. */
     boolean running;
     /** Aborted by task management: no response is sent, the TMF response waits for it. */
