@@ -62,7 +62,7 @@ CONF=$(tests/scripts/ceph-cluster.sh start "$WORK/ceph" | tail -1)
 
 start_gateway() { # name rest nbd extra-args...
   local name=$1 rest=$2 nbd=$3; shift 3
-  java -Xmx2g -XX:MaxDirectMemorySize=3g -jar "$JAR" serve --embedded --data-dir "$WORK/$name" --rest-port "$rest" --nbd-port "$nbd" "$@" \
+  java -Xmx2g -XX:MaxDirectMemorySize=3g -jar "$JAR" serve --embedded --data-dir "$WORK/$name" --rest-port "$rest" --nbd-port "$nbd" --iscsi-port -1 "$@" \
     > "$WORK/$name.log" 2>&1 &
   PIDS+=($!)
   wait_health "$rest"

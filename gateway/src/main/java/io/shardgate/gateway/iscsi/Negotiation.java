@@ -40,7 +40,7 @@ final class Negotiation {
                 reply.put(key, answer);
             }
         }
-        // The first keys declared on the wire are remembered by ordering: FirstBurstLength may depend on MaxBurst.
+        // FirstBurstLength must not exceed MaxBurstLength, whichever order the two keys came in (RFC 7143 13.14).
         if (p.firstBurstLength > p.maxBurstLength) {
             p.firstBurstLength = p.maxBurstLength;
         }

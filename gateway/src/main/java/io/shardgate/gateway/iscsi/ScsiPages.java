@@ -220,10 +220,10 @@ final class ScsiPages {
         boolean changeable = pc == 1;
         Buffer pages = Buffer.buffer(64);
         switch (page) {
-            case 0x08 -> cachingPage(pages, changeable);
+            case 0x08 -> cachingPage(pages);
             case 0x0A -> controlPage(pages, changeable);
             case 0x3F -> {
-                cachingPage(pages, changeable);
+                cachingPage(pages);
                 controlPage(pages, changeable);
             }
             default -> {
@@ -252,8 +252,8 @@ final class ScsiPages {
         return ScsiResult.data(b);
     }
 
-    /** Caching page: write cache disabled (every acknowledged write is durable), read cache enabled. */
-    private static void cachingPage(Buffer b, boolean changeable) {
+    /** Caching page: write cache disabled (every acknowledged write is durable), read cache enabled; none changeable. */
+    private static void cachingPage(Buffer b) {
         byte[] p = new byte[20];
         p[0] = 0x08;
         p[1] = 0x12;

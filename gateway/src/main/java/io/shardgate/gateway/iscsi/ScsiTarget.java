@@ -61,6 +61,9 @@ final class ScsiTarget {
         if (opcode == 0x03) {
             return done(allocated(requestSense(cdb), cdb.getUnsignedByte(4)));
         }
+        if (opcode == 0xA3 && (cdb.getByte(1) & 0x1F) == 0x0C && lun0) {
+            return done(allocated(ScsiOpcodes.report(cdb), cdb.getUnsignedInt(6)));
+        }
         if (!lun0) {
             return Future.succeededFuture(check(ILLEGAL_REQUEST, LUN_NOT_SUPPORTED));
         }
