@@ -71,10 +71,20 @@ final class RawIscsiClient implements AutoCloseable {
 
     /** Logs in to {@code iqn} (operational stage only) and returns the final login response status. */
     int login(String iqn, boolean digests) throws IOException {
-        byte[] keys = text("InitiatorName=iqn.2026-11.io.shardgate.test:raw", "TargetName=" + iqn,
-                "SessionType=Normal", "HeaderDigest=" + (digests ? "CRC32C" : "None"), "DataDigest=None",
-                "ImmediateData=Yes", "InitialR2T=No", "MaxRecvDataSegmentLength=262144", "FirstBurstLength=65536",
-                "MaxBurstLength=262144", "ErrorRecoveryLevel=0");
+        return login(iqn, "HeaderDigest=" + (digests ? "CRC32C" : "None"), "DataDigest=None", "ImmediateData=Yes",
+                "InitialR2T=No", "MaxRecvDataSegmentLength=262144", "FirstBurstLength=65536", "MaxBurstLength=262144",
+                "ErrorRecoveryLevel=0");
+    }
+
+    /** Logs in with these operational keys; header digests are on when the keys ask for CRC32C and login succeeds. */
+    int login(String iqn, String... operational) throws IOException {
+        String[] all = new String[operational.length + 3];
+        all[0] = "InitiatorName=iqn.2026-11.io.shardgate.test:raw";
+        all[1] = "TargetName=" + iqn;
+        all[2] = "SessionType=Normal";
+        System.arraycopy(operational, 0, all, 3, operational.length);
+        byte[] keys = text(all);
+        boolean digests = java.util.Arrays.asList(operational).contains("HeaderDigest=CRC32C");
         sendPdu(loginHeader(0x80 | (1 << 2) | 3, keys.length), keys);
         Reply r = read();
         if (r == null || r.opcode() != 0x23) {
