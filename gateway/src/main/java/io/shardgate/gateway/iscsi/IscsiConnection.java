@@ -183,6 +183,11 @@ final class IscsiConnection {
         params = login.parameters();
         discovery = login.discovery();
         volume = login.volume();
+        LOG.debug("iSCSI {} logged in from {} ({}): header digest {}, data digest {}, MaxBurstLength {},"
+                + " FirstBurstLength {}, InitialR2T {}, ImmediateData {}, initiator MaxRecvDataSegmentLength {}",
+                volume == null ? "discovery session" : volume.name(), login.initiatorName(), socket.remoteAddress(),
+                params.headerDigest, params.dataDigest, params.maxBurstLength, params.firstBurstLength,
+                params.initialR2T, params.immediateData, params.initiatorMaxRecvDataSegment);
         login = null;
         decoder.configure(params.targetMaxRecvDataSegment, params.headerDigest, params.dataDigest);
         writer.configure(params.headerDigest, params.dataDigest);
