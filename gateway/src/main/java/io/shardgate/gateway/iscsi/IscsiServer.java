@@ -47,21 +47,27 @@ public final class IscsiServer {
         if (port != -1) {
             return Future.failedFuture(new IllegalStateException("iSCSI server already started"));
         }
+        port = 0;
+        return deploy(options.getPort() == 0 ? 3 : 1).onFailure(e -> port = -1); // a failed start may be retried
+    }
+
+    /** Binds the chosen port; with port 0 another process may take the probed port first, so try again. */
+    private Future<Integer> deploy(int attemptsLeft) {
         int wanted;
         try {
             wanted = options.getPort() != 0 ? options.getPort() : freePort(options.getHost());
         } catch (IOException e) {
             return Future.failedFuture(e);
         }
-        port = 0;
         return vertx.deployVerticle(() -> new IscsiListener(resolver, options, registry, wanted),
-                new DeploymentOptions().setInstances(options.getEventLoops())).map(id -> {
+                new DeploymentOptions().setInstances(options.getEventLoops())).compose(id -> {
                     synchronized (this) {
                         deployment = id;
                     }
                     port = wanted;
-                    return wanted;
-                }).onFailure(e -> port = -1);
+                    return Future.succeededFuture(wanted);
+                }, failure -> attemptsLeft > 1 && failure instanceof java.net.BindException
+                        ? deploy(attemptsLeft - 1) : Future.failedFuture(failure));
     }
 
     private static int freePort(String host) throws IOException {

@@ -240,4 +240,27 @@ class IscsiProtocolIT {
             assertEquals(c.cmdSN, ok.intAt(28), "ExpCmdSN moved on by one");
         }
     }
+
+    @Test
+    void lifecycleSecondStartFailsStopClosesConnections() throws Exception {
+        IscsiTestTarget other = new IscsiTestTarget().add(volume).start(new IscsiServerOptions().setEventLoops(3));
+        try (RawIscsiClient c = new RawIscsiClient(other.port)) {
+            assertEquals(0, c.login(iqn, false));
+            // (a second server in the same Vert.x would share the listening socket: use another instance)
+            io.vertx.core.Vertx elsewhere = io.vertx.core.Vertx.vertx();
+            try {
+                IscsiServer again = new IscsiServer(elsewhere, other, new IscsiServerOptions().setPort(other.port));
+                assertTrue(again.start().toCompletionStage().toCompletableFuture().handle((p, e) -> e != null).get(),
+                        "the port is taken");
+            } finally {
+                elsewhere.close().toCompletionStage().toCompletableFuture().get();
+            }
+            other.close();
+            assertTrue(c.closedByServer(), "stop() closes open sessions");
+        }
+        try (java.net.ServerSocket free = new java.net.ServerSocket()) {
+            free.bind(new java.net.InetSocketAddress("127.0.0.1", other.port));
+            assertEquals(other.port, free.getLocalPort(), "the port is free again");
+        }
+    }
 }

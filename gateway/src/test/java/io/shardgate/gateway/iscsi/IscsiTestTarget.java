@@ -31,7 +31,12 @@ final class IscsiTestTarget implements AutoCloseable, VolumeResolver {
         return this;
     }
 
+    /** Starts on a free port (never the shared 3260). */
     IscsiTestTarget start(IscsiServerOptions options) throws Exception {
+        return listen(options.setPort(0));
+    }
+
+    private IscsiTestTarget listen(IscsiServerOptions options) throws Exception {
         server = new IscsiServer(vertx, this, options.setHost("127.0.0.1").setAuth(auth));
         port = server.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         return this;
@@ -92,7 +97,7 @@ final class IscsiTestTarget implements AutoCloseable, VolumeResolver {
         IscsiTestTarget t = new IscsiTestTarget();
         t.add(new MemoryBlockVolume("scratch", sizeMib << 20, 4096)).add(new MemoryBlockVolume("chap", 16 << 20, 4096));
         t.auth.setVolume("chap", IscsiAuth.Credentials.oneWay("user", "secret-123456"));
-        t.start(new IscsiServerOptions().setPort(port).setEventLoops(2));
+        t.listen(new IscsiServerOptions().setPort(port).setEventLoops(2));
         System.out.println("ISCSI_PORT " + t.port);
         Thread.currentThread().join();
     }
