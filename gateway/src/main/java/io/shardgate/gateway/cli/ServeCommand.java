@@ -12,8 +12,8 @@ import java.util.concurrent.CountDownLatch;
 /** {@code gateway.jar serve}: runs one gateway server in the foreground until SIGTERM or Ctrl-C. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Runs a gateway server in the foreground (Ctrl-C or SIGTERM stops it cleanly).",
-                "--embedded: a single-node gateway, NBD on 10809 and REST on 8080; the admin token is written to"
-                        + " DATA_DIR/admin.token. Data lives in a local directory under --data-dir (the default) or in"
+                "--embedded: a single-node gateway, NBD on 10809, iSCSI on 3260 and REST on 8080; the admin token is"
+                        + " written to DATA_DIR/admin.token. Data lives in a local directory under --data-dir (the default) or in"
                         + " Ceph RADOS (--store rados --ceph-conf FILE)."})
 public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--embedded", description = "single-node gateway with a local-directory durable store")
@@ -24,6 +24,10 @@ public final class ServeCommand implements Callable<Integer> {
     String host;
     @Option(names = "--nbd-port", defaultValue = "10809", description = "NBD port (default ${DEFAULT-VALUE})")
     int nbdPort;
+    @Option(names = "--iscsi-port",
+            description = "iSCSI port, 0 for any free port, -1 for none (default 3260 with --embedded, none for a"
+                    + " cluster member)")
+    Integer iscsiPort;
     @Option(names = "--rest-port", defaultValue = "8080", description = "REST port (default ${DEFAULT-VALUE})")
     int restPort;
     @Option(names = "--server-id", defaultValue = "gw-1", description = "server id (default ${DEFAULT-VALUE})")
@@ -106,7 +110,7 @@ public final class ServeCommand implements Callable<Integer> {
                     nvmeTierFile != null ? nvmeTierFile : dataDir.resolve("nvme-tier.bin"), Sizes.parse(nvmeTier));
             options = new EmbeddedOptions(dataDir, host, nbdPort, restPort, serverId, region, spine, iops,
                     bandwidthMBps, (int) chunk, storeThreads, ramTier.equals("0") ? 0 : Sizes.parse(ramTier), nvme,
-                    rados, cluster, loadIntervalMs, emulateCapacity);
+                    rados, cluster, loadIntervalMs, emulateCapacity, iscsiPort != null ? iscsiPort : embedded ? 3260 : -1);
         } catch (IllegalArgumentException e) {
             System.err.println("serve: " + e.getMessage());
             return 2;

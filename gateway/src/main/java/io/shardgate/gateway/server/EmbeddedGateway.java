@@ -14,6 +14,9 @@ import io.shardgate.gateway.engine.Owner;
 import io.shardgate.gateway.io.VolumeResolver;
 import io.shardgate.gateway.volume.ClusterView;
 import io.shardgate.gateway.volume.VolumeManager;
+import io.shardgate.gateway.iscsi.IscsiServer;
+import io.shardgate.gateway.iscsi.IscsiServerOptions;
+import io.shardgate.gateway.iscsi.MemoryIscsiAuth;
 import io.shardgate.gateway.nbd.NbdServer;
 import io.shardgate.gateway.nbd.NbdServerOptions;
 import io.shardgate.gateway.rest.RestApi;
@@ -56,6 +59,9 @@ public final class EmbeddedGateway implements AutoCloseable {
     private VolumeResolver volumeNames;
     private ClusterVolumeManager cluster;
     private NbdServer nbd;
+    private IscsiServer iscsi;
+    /** Per-volume CHAP credentials of the iSCSI targets (in memory until the volume records hold them). */
+    private final MemoryIscsiAuth iscsiAuth = new MemoryIscsiAuth();
     private HttpServer http;
     private String token;
 
@@ -105,6 +111,13 @@ public final class EmbeddedGateway implements AutoCloseable {
         volumeNames = resolver;
         nbd = new NbdServer(vertx, resolver, new NbdServerOptions().setHost(options.host()).setPort(options.nbdPort()));
         int nbdPort = nbd.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        if (options.iscsiPort() >= 0) {
+            iscsi = new IscsiServer(vertx, resolver, new IscsiServerOptions().setHost(options.host())
+                    .setPort(options.iscsiPort()).setAuth(iscsiAuth));
+            int port = iscsi.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            LOG.info("iSCSI on {}:{}, targets {}<volume>, LUN 0", options.host(), port,
+                    IscsiServerOptions.DEFAULT_IQN_PREFIX);
+        }
         RestApi api = new RestApi(manager, view, TokenValidator.staticSecret(token), registry);
         http = vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setPort(options.restPort())
                         .setHttp2ClearTextEnabled(false))
@@ -123,6 +136,16 @@ public final class EmbeddedGateway implements AutoCloseable {
 
     public int nbdPort() {
         return nbd.port();
+    }
+
+    /** The bound iSCSI port, or -1 when the iSCSI front end is off. */
+    public int iscsiPort() {
+        return iscsi == null ? -1 : iscsi.port();
+    }
+
+    /** The CHAP credentials the iSCSI targets require (none unless set here). */
+    public MemoryIscsiAuth iscsiAuth() {
+        return iscsiAuth;
     }
 
     public int restPort() {
@@ -165,6 +188,9 @@ public final class EmbeddedGateway implements AutoCloseable {
     public void close() throws Exception {
         if (http != null) {
             http.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+        if (iscsi != null) {
+            iscsi.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
         if (nbd != null) {
             nbd.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -23,11 +23,29 @@ import java.nio.file.Path;
  * @param loadIntervalMs how often the load monitor samples and publishes per-shard load, milliseconds
  * @param emulateCapacity EMULATION for benchmarks on one machine: cap owner-side I/O at {@code iops} and
  *                      {@code bandwidthMBps} with token buckets
+ * @param iscsiPort     iSCSI port (3260 with {@code serve}), 0 for any free port, -1 for no iSCSI front end
  */
 public record EmbeddedOptions(Path dataDir, String host, int nbdPort, int restPort, String serverId, String region,
                               String spine, long iops, double bandwidthMBps, int chunkSize, int storeThreads,
-                              long ramTierBytes, NvmeTier nvmeTier, Rados rados, io.shardgate.gateway.cluster.ClusterOptions cluster,
-                              long loadIntervalMs, boolean emulateCapacity) {
+                              long ramTierBytes, NvmeTier nvmeTier, Rados rados,
+                              io.shardgate.gateway.cluster.ClusterOptions cluster, long loadIntervalMs,
+                              boolean emulateCapacity, int iscsiPort) {
+
+    /** Without the iSCSI front end. */
+    public EmbeddedOptions(Path dataDir, String host, int nbdPort, int restPort, String serverId, String region,
+                           String spine, long iops, double bandwidthMBps, int chunkSize, int storeThreads,
+                           long ramTierBytes, NvmeTier nvmeTier, Rados rados,
+                           io.shardgate.gateway.cluster.ClusterOptions cluster, long loadIntervalMs,
+                           boolean emulateCapacity) {
+        this(dataDir, host, nbdPort, restPort, serverId, region, spine, iops, bandwidthMBps, chunkSize, storeThreads,
+                ramTierBytes, nvmeTier, rados, cluster, loadIntervalMs, emulateCapacity, -1);
+    }
+
+    /** The same settings with the iSCSI front end on {@code port} (0: any free port, -1: off). */
+    public EmbeddedOptions withIscsiPort(int port) {
+        return new EmbeddedOptions(dataDir, host, nbdPort, restPort, serverId, region, spine, iops, bandwidthMBps,
+                chunkSize, storeThreads, ramTierBytes, nvmeTier, rados, cluster, loadIntervalMs, emulateCapacity, port);
+    }
 
     /**
      * Where the data lives in Ceph.
@@ -62,6 +80,7 @@ public record EmbeddedOptions(Path dataDir, String host, int nbdPort, int restPo
         require(host != null && !host.isBlank(), "--host", "is required");
         require(nbdPort >= 0 && nbdPort <= 65535, "--nbd-port", "must be 0-65535, was " + nbdPort);
         require(restPort >= 0 && restPort <= 65535, "--rest-port", "must be 0-65535, was " + restPort);
+        require(iscsiPort >= -1 && iscsiPort <= 65535, "--iscsi-port", "must be -1 (off) or 0-65535, was " + iscsiPort);
         require(serverId != null && serverId.matches("[A-Za-z0-9._-]{1,64}"), "--server-id",
                 "must be 1-64 characters of [A-Za-z0-9._-], was " + serverId);
         require(region != null && !region.isBlank(), "--region", "is required");

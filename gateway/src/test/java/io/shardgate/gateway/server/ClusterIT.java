@@ -1,6 +1,5 @@
 package io.shardgate.gateway.server;
 
-import io.shardgate.gateway.cluster.ClusterOptions;
 import io.shardgate.gateway.testing.ClientTools;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -8,7 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,14 +14,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,39 +34,11 @@ class ClusterIT {
     Path dir;
 
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return EmbeddedGatewayFixture.freePort();
     }
 
     private List<EmbeddedGateway> startCluster(int[] hzPorts) throws Exception {
-        return startCluster(dir, hzPorts, 0);
-    }
-
-    /** Three servers of 10,000 IOPS each sharing {@code dir/shared}, load sampled every 500 ms. */
-    static List<EmbeddedGateway> startCluster(Path dir, int[] hzPorts, long reshardIntervalMs) throws Exception {
-        List<String> members = new ArrayList<>();
-        for (int p : hzPorts) {
-            members.add("127.0.0.1:" + p);
-        }
-        ExecutorService starter = Executors.newFixedThreadPool(3);
-        try {
-            List<Future<EmbeddedGateway>> fs = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                int n = i;
-                fs.add(starter.submit(() -> new EmbeddedGateway(new EmbeddedOptions(dir.resolve("shared"), "127.0.0.1", 0,
-                        0, "gw-" + n, "region-1", "spine-1", 10_000, 1000, 64 << 10, 8, 4 << 20, null, null,
-                        new ClusterOptions("it-" + ProcessHandle.current().pid() + "-" + hzPorts[0], "127.0.0.1", hzPorts[n], members, 0, reshardIntervalMs), 500, false))
-                        .start()));
-            }
-            List<EmbeddedGateway> out = new ArrayList<>();
-            for (Future<EmbeddedGateway> f : fs) {
-                out.add(f.get());
-            }
-            return out;
-        } finally {
-            starter.shutdown();
-        }
+        return EmbeddedGatewayFixture.startCluster(dir, hzPorts, 0, o -> o);
     }
 
     static HttpResponse<String> rest(EmbeddedGateway g, String method, String path, String body) throws Exception {

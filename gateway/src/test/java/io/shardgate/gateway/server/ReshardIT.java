@@ -39,7 +39,7 @@ class ReshardIT {
     void splitsMovesAndMergesUnderVerifiedWritesLoseNothing() throws Exception {
         ClientTools.require("fio", "fio");
         int[] hz = {ClusterIT.freePort(), ClusterIT.freePort(), ClusterIT.freePort()};
-        List<EmbeddedGateway> gws = ClusterIT.startCluster(dir, hz, 0);
+        List<EmbeddedGateway> gws = EmbeddedGatewayFixture.startCluster(dir, hz, 0, o -> o);
         try {
             HttpResponse<String> created = ClusterIT.rest(gws.get(0), "POST", "/v1/volumes", "{\"name\":\"hot\","
                     + "\"sizeBytes\":" + (64 << 20) + ",\"iops\":25000,\"throughputMBps\":300}");

@@ -35,7 +35,8 @@ class GatewayOnCephIT {
 
     private GatewayProcess gateway(int rest, int nbd) {
         return new GatewayProcess("gw-ceph", List.of("--embedded", "--data-dir", dir.resolve("data").toString(),
-                "--rest-port", Integer.toString(rest), "--nbd-port", Integer.toString(nbd), "--store", "rados",
+                "--rest-port", Integer.toString(rest), "--nbd-port", Integer.toString(nbd), "--iscsi-port", "0",
+                "--store", "rados",
                 "--ceph-conf", CephCluster.conf().toString(), "--ceph-pool", pool,
                 "--chunk-size", "1M"), rest, dir);
     }
