@@ -53,8 +53,7 @@ final class InternalClient {
             socket.handler(parser);
             socket.closeHandler(v -> {
                 connections.remove(key);
-                VolumeIoException lost = new VolumeIoException(VolumeIoException.Kind.IO_ERROR,
-                        "connection to " + key + " lost");
+                VolumeIoException lost = new PeerUnreachableException("connection to " + key + " lost", null);
                 pending.values().forEach(p -> p.tryFail(lost));
                 pending.clear();
             });
@@ -76,9 +75,8 @@ final class InternalClient {
             c.pending.put(id, p);
             c.socket.write(InternalProtocol.request(id, op, mapVersion, offset, length, volume, data));
             return p.future();
-        }, e -> Future.failedFuture(new VolumeIoException(VolumeIoException.Kind.IO_ERROR, "cannot reach server "
-                + peer.server().id() + " at " + peer.internalHost() + ":" + peer.internalPort() + ": " + e.getMessage(),
-                e))).compose(r -> switch (r.status()) {
+        }, e -> Future.failedFuture(new PeerUnreachableException("cannot reach server " + peer.server().id() + " at "
+                + peer.internalHost() + ":" + peer.internalPort() + ": " + e.getMessage(), e))).compose(r -> switch (r.status()) {
                     case InternalProtocol.OK -> Future.succeededFuture(r.payload());
                     case InternalProtocol.MOVED -> Future.failedFuture(new MovedException(r.mapVersion(), r.text()));
                     case InternalProtocol.UNKNOWN_VOLUME -> Future.failedFuture(new VolumeIoException(

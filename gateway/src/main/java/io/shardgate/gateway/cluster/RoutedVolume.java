@@ -103,9 +103,18 @@ final class RoutedVolume implements BlockVolume {
                             + " is not a live member"));
         }
         return piece.run(isLocal, peer, m.version(), offset, length, bufferOffset)
-                .recover(e -> e instanceof MovedException || (isLocal && e instanceof VolumeIoException v
-                        && v.kind() == VolumeIoException.Kind.NOT_PERMITTED)
-                        ? retryLater(piece, offset, length, bufferOffset, attempt, e) : Future.failedFuture(e));
+                .recover(e -> retryable(e) ? retryLater(piece, offset, length, bufferOffset, attempt, e)
+                        : Future.failedFuture(e));
+    }
+
+    /**
+     * Whether a piece failed because ownership is changing (stale map, an owner that no longer owns the range or
+     * does not know the volume yet) or its owner cannot be reached (it may have died and its shards be given to
+     * others): then it is retried with the current map. Store and range errors are final.
+     */
+    private static boolean retryable(Throwable e) {
+        return e instanceof MovedException || e instanceof PeerUnreachableException
+                || (e instanceof VolumeIoException v && v.kind() == VolumeIoException.Kind.NOT_PERMITTED);
     }
 
     private Future<Buffer> retryLater(Piece piece, long offset, int length, int bufferOffset, int attempt,

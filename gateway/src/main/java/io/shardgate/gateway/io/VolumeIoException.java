@@ -1,7 +1,7 @@
 package io.shardgate.gateway.io;
 
 /** A request-level I/O failure, with a kind the front ends map to protocol errors (NBD errno, SCSI sense). */
-public final class VolumeIoException extends RuntimeException {
+public class VolumeIoException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     /** What went wrong, independent of the front end's protocol. */

@@ -51,6 +51,16 @@ class ReshardIT {
                     throw new IllegalStateException(e);
                 }
             });
+            // a reader through another server at the same time: reads must not fail either
+            CompletableFuture<ClientTools.Result> reader = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return ClientTools.run(LIMIT, "fio", "--name=reader", "--ioengine=nbd",
+                            "--uri=" + ClusterIT.nbd(gws.get(2), "hot"), "--rw=randread", "--bs=4k", "--iodepth=8",
+                            "--size=64m", "--time_based", "--runtime=20");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
             List<JsonObject> done = new ArrayList<>();
             AtomicBoolean refusedWrongly = new AtomicBoolean();
             StringBuilder log = new StringBuilder();
@@ -74,6 +84,9 @@ class ReshardIT {
                 }
             }
             ClientTools.Result fio = writer.get();
+            ClientTools.Result read = reader.get();
+            assertEquals(0, read.exit(), "a reader saw an I/O error during re-sharding:\n" + read.stdout()
+                    + read.stderr() + "\nmigrations:\n" + log);
             assertEquals(0, fio.exit(), "fio saw an I/O or verification error during re-sharding:\n" + fio.stdout()
                     + fio.stderr() + "\nmigrations:\n" + log);
             assertTrue(!refusedWrongly.get(), "every forced migration was done or fairly refused:\n" + log);
