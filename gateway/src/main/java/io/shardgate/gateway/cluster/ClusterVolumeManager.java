@@ -530,7 +530,16 @@ public final class ClusterVolumeManager implements VolumeManager, ClusterView, V
         ShardMap next;
         try {
             next = proposal.apply(before);
-            next.checkOwnersIn(topology());
+            Topology live = topology();
+            for (String o : next.owners()) {
+                // owners the change brings in must be live servers of the spine; others (a dead one awaiting
+                // evacuation) may stay
+                if (!before.owners().contains(o) && live.server(o).filter(x -> x.spine().equals(before.spine()))
+                        .isEmpty()) {
+                    throw new IllegalArgumentException("server " + o + " is not a live member of spine "
+                            + before.spine());
+                }
+            }
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new VolumeException(VolumeException.Kind.INVALID, e.getMessage());
         }

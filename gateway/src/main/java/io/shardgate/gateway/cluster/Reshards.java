@@ -116,6 +116,12 @@ final class Reshards {
             shard = m.shardIndex();
             from = before.owner(shard);
             to = m.newOwner();
+        } else if (p instanceof ReshardProposal.Evacuate e) {
+            kind = "evacuate";
+            shard = e.newOwners().keySet().stream().min(Integer::compare).orElse(-1);
+            from = String.join(",", new java.util.TreeSet<>(e.newOwners().keySet().stream().map(before::owner)
+                    .toList()));
+            to = String.join(",", new java.util.TreeSet<>(e.newOwners().values()));
         } else {
             ReshardProposal.Merge g = (ReshardProposal.Merge) p;
             kind = "merge";

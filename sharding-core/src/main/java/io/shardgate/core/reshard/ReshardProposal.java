@@ -3,7 +3,8 @@ package io.shardgate.core.reshard;
 import io.shardgate.core.map.ShardMap;
 
 /** One change the re-shard planner proposes for a volume's map; {@link #apply} gives the next version. */
-public sealed interface ReshardProposal permits ReshardProposal.Split, ReshardProposal.Move, ReshardProposal.Merge {
+public sealed interface ReshardProposal permits ReshardProposal.Split, ReshardProposal.Move, ReshardProposal.Merge,
+        ReshardProposal.Evacuate {
 
     String volume();
 
@@ -48,6 +49,33 @@ public sealed interface ReshardProposal permits ReshardProposal.Split, ReshardPr
         public ShardMap apply(ShardMap map) {
             checkVersion(map, baseVersion);
             return map.merge(shardIndex);
+        }
+    }
+
+    /**
+     * Give every shard of a server that left the cluster to live servers, in one map version: the data is in the
+     * shared durable store, so nothing is lost, and one version keeps every owner of the map a live server.
+     *
+     * @param newOwners shard index → its new owner
+     */
+    record Evacuate(String volume, long baseVersion, java.util.Map<Integer, String> newOwners, String reason)
+            implements ReshardProposal {
+        public Evacuate {
+            newOwners = java.util.Map.copyOf(newOwners);
+            if (newOwners.isEmpty()) {
+                throw new IllegalArgumentException("an evacuation moves at least one shard");
+            }
+        }
+
+        @Override
+        public ShardMap apply(ShardMap map) {
+            checkVersion(map, baseVersion);
+            java.util.List<io.shardgate.core.map.Shard> shards = map.shards();
+            newOwners.forEach((i, owner) -> {
+                io.shardgate.core.map.Shard s = shards.get(i);
+                shards.set(i, new io.shardgate.core.map.Shard(s.startOffset(), s.length(), owner));
+            });
+            return ShardMap.of(map.volume(), map.spine(), map.version() + 1, map.sizeBytes(), map.chunkSize(), shards);
         }
     }
 }
