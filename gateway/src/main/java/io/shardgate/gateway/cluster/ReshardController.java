@@ -45,7 +45,7 @@ final class ReshardController {
     private final Map<String, Long> lastChange = new ConcurrentHashMap<>();
     /** Server id → when this member first saw it own shards while absent from the cluster. */
     private final Map<String, Long> missingSince = new ConcurrentHashMap<>();
-    static final long DEAD_AFTER_MS = 8_000;
+    static final long DEAD_AFTER_MS = 12_000;
     private static final long REPAIR_EVERY_MS = 1_000;
     private volatile boolean ticking;
     private volatile boolean repairing;
