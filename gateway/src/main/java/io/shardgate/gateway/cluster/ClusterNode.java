@@ -25,6 +25,8 @@ public final class ClusterNode implements AutoCloseable {
     static final String VOLUMES = "sg-volumes";
     static final String LOAD = "sg-load";
     static final String APPLIED = "sg-applied";
+    static final String EXPORTS = "sg-exports";
+    static final String FRONT_ENDS = "sg-frontends";
 
     private final HazelcastInstance hz;
 
@@ -58,7 +60,7 @@ public final class ClusterNode implements AutoCloseable {
         attrs.setAttribute("ramBytes", Long.toString(self.capacity().ramBytes()));
         attrs.setAttribute("internalHost", options.host());
         attrs.setAttribute("internalPort", Integer.toString(internalPort));
-        for (String name : List.of(MAPS, VOLUMES, APPLIED)) {
+        for (String name : List.of(MAPS, VOLUMES, APPLIED, EXPORTS)) {
             config.addMapConfig(new MapConfig(name).setBackupCount(1).setAsyncBackupCount(0));
         }
         return new ClusterNode(Hazelcast.newHazelcastInstance(config));
@@ -97,6 +99,16 @@ public final class ClusterNode implements AutoCloseable {
     /** "volume/server" → the newest map version whose layers that server has switched to. */
     public IMap<String, Long> applied() {
         return hz.getMap(APPLIED);
+    }
+
+    /** Volume → its export record (CHAP credentials, initiators), persisted in the store too. */
+    public IMap<String, byte[]> exports() {
+        return hz.getMap(EXPORTS);
+    }
+
+    /** Server id → "host nbdPort iscsiPort" of its front ends. */
+    public IMap<String, String> frontEnds() {
+        return hz.getMap(FRONT_ENDS);
     }
 
     /** True when this member is the oldest (it loads persisted state into an empty cluster). */

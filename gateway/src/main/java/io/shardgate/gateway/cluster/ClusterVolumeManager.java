@@ -28,6 +28,7 @@ import io.shardgate.gateway.io.VolumeResolver;
 import io.shardgate.gateway.store.DurableStore;
 import io.shardgate.gateway.volume.ClusterView;
 import io.shardgate.gateway.volume.CreateVolumeRequest;
+import io.shardgate.gateway.volume.FrontEnd;
 import io.shardgate.gateway.volume.MigrationInfo;
 import io.shardgate.gateway.volume.ReshardRequest;
 import io.shardgate.gateway.volume.ServerStatus;
@@ -644,6 +645,40 @@ public final class ClusterVolumeManager implements VolumeManager, ClusterView, V
     @Override
     public Future<ShardMap> shardMap(String name) {
         return blocking(() -> map(name));
+    }
+
+    /** Tells the cluster where this server's front ends listen. */
+    public void publishFrontEnd(FrontEnd f) {
+        node.frontEnds().set(f.serverId(), f.host() + " " + f.nbdPort() + " " + f.iscsiPort());
+    }
+
+    /** The live servers' front ends, this server first. */
+    public List<FrontEnd> frontEnds() {
+        List<FrontEnd> out = new ArrayList<>();
+        for (Peer p : node.peers()) {
+            String v = node.frontEnds().get(p.server().id());
+            if (v != null) {
+                String[] f = v.split(" ");
+                FrontEnd e = new FrontEnd(p.server().id(), f[0], Integer.parseInt(f[1]), Integer.parseInt(f[2]));
+                if (p.server().id().equals(self.id())) {
+                    out.add(0, e);
+                } else {
+                    out.add(e);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The export records every server shares; {@code onChange} hears each change (null bytes: removed). */
+    public Map<String, byte[]> exports(java.util.function.BiConsumer<String, byte[]> onChange) {
+        node.exports().addEntryListener((EntryAddedListener<String, byte[]>) e -> onChange.accept(e.getKey(),
+                e.getValue()), true);
+        node.exports().addEntryListener((EntryUpdatedListener<String, byte[]>) e -> onChange.accept(e.getKey(),
+                e.getValue()), true);
+        node.exports().addEntryListener((EntryRemovedListener<String, byte[]>) e -> onChange.accept(e.getKey(),
+                null), false);
+        return node.exports();
     }
 
     /** Puts this server's report into the cluster; it expires after three intervals unless renewed. */

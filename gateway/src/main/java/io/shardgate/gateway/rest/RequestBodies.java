@@ -88,6 +88,21 @@ final class RequestBodies {
         return specWithFallbacks(o, 1);
     }
 
+    /** An export request: {@code {"protocol": "iscsi"|"nbd", "initiator": NAME}} → {protocol, initiator}. */
+    static String[] export(JsonObject o) {
+        unknownFields(o, Set.of("protocol", "initiator"), "");
+        String protocol = string(o, "protocol", true);
+        if (!protocol.equals("iscsi") && !protocol.equals("nbd")) {
+            throw new BadRequest("protocol", "protocol must be iscsi or nbd, was " + protocol);
+        }
+        String initiator = string(o, "initiator", true);
+        if (initiator.isBlank() || initiator.length() > 223 || initiator.contains("/")) {
+            throw new BadRequest("initiator", "initiator must be an iSCSI initiator name (up to 223 characters,"
+                    + " no '/'), was '" + initiator + "'");
+        }
+        return new String[] {protocol, initiator};
+    }
+
     /** The body naming a snapshot: {@code {"name": S}} to create one, {@code {"snapshot": S}} to revert to one. */
     static String snapshotName(JsonObject o, String field) {
         unknownFields(o, Set.of(field), "");

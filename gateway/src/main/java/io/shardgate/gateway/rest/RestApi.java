@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.shardgate.core.map.ShardMap;
 import io.shardgate.core.plan.Refusal;
 import io.shardgate.core.spec.PerformanceSpec;
+import io.shardgate.gateway.server.Exports;
 import io.shardgate.gateway.volume.ClusterView;
 import io.shardgate.gateway.volume.ServerStatus;
 import io.shardgate.gateway.volume.VolumeException;
@@ -44,7 +45,8 @@ public final class RestApi {
             "POST /v1/volumes/{name}/extend", "GET /v1/volumes/{name}/shards", "GET /v1/volumes/{name}/stats",
             "POST /v1/volumes/{name}/snapshots", "GET /v1/volumes/{name}/snapshots",
             "DELETE /v1/volumes/{name}/snapshots/{snapshot}", "POST /v1/volumes/{name}/revert",
-            "PUT /v1/volumes/{name}/spec", "POST /v1/volumes/{name}/reshard", "GET /v1/volumes/{name}/migrations",
+            "PUT /v1/volumes/{name}/spec", "POST /v1/volumes/{name}/exports",
+            "DELETE /v1/volumes/{name}/exports/{initiator}", "POST /v1/volumes/{name}/reshard", "GET /v1/volumes/{name}/migrations",
             "GET /v1/cluster/servers");
 
     private final VolumeManager volumes;
@@ -52,8 +54,12 @@ public final class RestApi {
     private final TokenValidator tokens;
     private final PrometheusMeterRegistry registry;
     private final String openApi;
+    private final Exports exports;
 
-    public RestApi(VolumeManager volumes, ClusterView cluster, TokenValidator tokens, PrometheusMeterRegistry registry) {
+    /** @param exports connection details and iSCSI access per volume */
+    public RestApi(VolumeManager volumes, ClusterView cluster, TokenValidator tokens, PrometheusMeterRegistry registry,
+                   Exports exports) {
+        this.exports = exports;
         this.volumes = volumes;
         this.cluster = cluster;
         this.tokens = tokens;
@@ -88,7 +94,23 @@ public final class RestApi {
                 list -> new JsonObject().put("volumes", new JsonArray(list.stream().map(RestApi::volumeJson).toList()))));
         r.get("/v1/volumes/:name").handler(ctx -> reply(ctx, 200, volumes.get(ctx.pathParam("name")),
                 RestApi::volumeJson));
-        r.delete("/v1/volumes/:name").handler(ctx -> noContent(ctx, volumes.delete(ctx.pathParam("name"))));
+        r.delete("/v1/volumes/:name").handler(ctx -> noContent(ctx, volumes.delete(ctx.pathParam("name"))
+                .compose(v -> ctx.vertx().executeBlocking(() -> {
+                    exports.forget(ctx.pathParam("name"));
+                    return null;
+                }, false))));
+        r.post("/v1/volumes/:name/exports").handler(ctx -> reply(ctx, 200, call(() -> {
+            JsonObject body = RequestBodies.object(ctx.body().buffer());
+            String[] export = RequestBodies.export(body);
+            String name = ctx.pathParam("name");
+            return volumes.get(name).compose(v -> ctx.vertx().executeBlocking(
+                    () -> exports.grant(name, export[0], export[1]), false));
+        }), j -> j));
+        r.delete("/v1/volumes/:name/exports/:initiator").handler(ctx -> noContent(ctx,
+                volumes.get(ctx.pathParam("name")).compose(v -> ctx.vertx().executeBlocking(() -> {
+                    exports.revoke(ctx.pathParam("name"), ctx.pathParam("initiator"));
+                    return null;
+                }, false))));
         r.post("/v1/volumes/:name/snapshots").handler(ctx -> reply(ctx, 201, call(() -> volumes.createSnapshot(
                 ctx.pathParam("name"), RequestBodies.snapshotName(RequestBodies.object(ctx.body().buffer()), "name"))),
                 JsonObject::mapFrom));

@@ -13,6 +13,7 @@ import io.shardgate.gateway.engine.LocalVolumeManager;
 import io.shardgate.gateway.engine.Owner;
 import io.shardgate.gateway.io.VolumeResolver;
 import io.shardgate.gateway.volume.ClusterView;
+import io.shardgate.gateway.volume.FrontEnd;
 import io.shardgate.gateway.volume.VolumeManager;
 import io.shardgate.gateway.iscsi.IscsiServer;
 import io.shardgate.gateway.iscsi.IscsiServerOptions;
@@ -36,6 +37,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -62,6 +64,7 @@ public final class EmbeddedGateway implements AutoCloseable {
     private IscsiServer iscsi;
     /** Per-volume CHAP credentials of the iSCSI targets (in memory until the volume records hold them). */
     private final MemoryIscsiAuth iscsiAuth = new MemoryIscsiAuth();
+    private Exports exports;
     private HttpServer http;
     private String token;
 
@@ -118,7 +121,23 @@ public final class EmbeddedGateway implements AutoCloseable {
             LOG.info("iSCSI on {}:{}, targets {}<volume>, LUN 0", options.host(), port,
                     IscsiServerOptions.DEFAULT_IQN_PREFIX);
         }
-        RestApi api = new RestApi(manager, view, TokenValidator.staticSecret(token), registry);
+        FrontEnd frontEnd = new FrontEnd(options.serverId(), options.host(), nbdPort,
+                iscsi == null ? -1 : iscsi.port());
+        if (cluster == null) {
+            exports = new Exports(store, new java.util.concurrent.ConcurrentHashMap<>(), iscsiAuth,
+                    () -> List.of(frontEnd));
+        } else {
+            cluster.publishFrontEnd(frontEnd);
+            Exports[] holder = new Exports[1];
+            java.util.Map<String, byte[]> shared = cluster.exports((volume, bytes) -> {
+                if (holder[0] != null) {
+                    holder[0].apply(volume, bytes);
+                }
+            });
+            exports = new Exports(store, shared, iscsiAuth, cluster::frontEnds);
+            holder[0] = exports;
+        }
+        RestApi api = new RestApi(manager, view, TokenValidator.staticSecret(token), registry, exports);
         http = vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setPort(options.restPort())
                         .setHttp2ClearTextEnabled(false))
                 .requestHandler(api.router(vertx));

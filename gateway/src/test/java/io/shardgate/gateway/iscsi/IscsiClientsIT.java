@@ -123,6 +123,30 @@ class IscsiClientsIT {
         ClientTools.runOk(LIMIT, "iscsi-inq", mutualUrl);
     }
 
+    /** What the Cinder driver does: an export gives CHAP credentials; revoking the last initiator locks it again. */
+    @Test
+    void exportsGiveChapCredentialsAndRevokingTakesThemBack() throws Exception {
+        GatewayAccess.create(gateway, "exported", 16 * MIB, 100);
+        ClientTools.runOk(LIMIT, "iscsi-inq", url(gateway, null, "exported")); // open until exported
+        java.net.http.HttpResponse<String> r = GatewayAccess.rest(gateway, "POST", "/v1/volumes/exported/exports",
+                "{\"protocol\":\"iscsi\",\"initiator\":\"iqn.1994-05.com.example:host1\"}");
+        assertEquals(200, r.statusCode(), r.body());
+        io.vertx.core.json.JsonObject info = new io.vertx.core.json.JsonObject(r.body());
+        assertEquals(GatewayAccess.iqn("exported"), info.getString("targetIqn"));
+        assertEquals("127.0.0.1:" + gateway.iscsiPort(), info.getJsonArray("portals").getString(0));
+        String user = info.getString("username");
+        String secret = info.getString("password");
+        assertNotEquals(0, run("iscsi-inq", url(gateway, null, "exported")).exit(), "CHAP is required now");
+        ClientTools.runOk(LIMIT, "iscsi-inq", url(gateway, user + "%" + secret, "exported"));
+        assertEquals(204, GatewayAccess.rest(gateway, "DELETE",
+                "/v1/volumes/exported/exports/iqn.1994-05.com.example:host1", null).statusCode());
+        assertNotEquals(0, run("iscsi-inq", url(gateway, user + "%" + secret, "exported")).exit(),
+                "the detached host's secret no longer opens the target");
+        assertEquals(400, GatewayAccess.rest(gateway, "POST", "/v1/volumes/exported/exports",
+                "{\"protocol\":\"fc\",\"initiator\":\"x\"}").statusCode());
+        assertEquals(204, GatewayAccess.rest(gateway, "DELETE", "/v1/volumes/exported", null).statusCode());
+    }
+
     @Test
     void qemuImgConvertInAndOut() throws Exception {
         Path image = dir.resolve("random.raw");
