@@ -36,6 +36,7 @@ fi
 free_port() { "$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 rest_port=$(free_port)
 nbd_port=$(free_port)
+iscsi_port=$(free_port)
 data=$(mktemp -d /tmp/shardgate-cinder.XXXXXX)
 gateway_pid=
 
@@ -62,6 +63,7 @@ trap stop EXIT
 
 echo "run-tests: starting the gateway (REST 127.0.0.1:$rest_port, NBD 127.0.0.1:$nbd_port, data $data)"
 java -jar "$jar" serve --embedded --data-dir "$data" --rest-port "$rest_port" --nbd-port "$nbd_port" \
+  --iscsi-port "$iscsi_port" \
   >"$data/gateway.log" 2>&1 &
 gateway_pid=$!
 url="http://127.0.0.1:$rest_port"
@@ -85,6 +87,7 @@ echo "run-tests: gateway up after about $((i / 2)) s"
 export SHARDGATE_TEST_URL=$url
 export SHARDGATE_TEST_TOKEN_FILE=$data/admin.token
 export SHARDGATE_TEST_NBD=127.0.0.1:$nbd_port
+export SHARDGATE_TEST_ISCSI=127.0.0.1:$iscsi_port
 cd "$here"
 args=("$@")
 [ ${#args[@]} -gt 0 ] || args=(discover -s tests -t . -v)

@@ -178,6 +178,18 @@ class GatewayClient(object):
         return self._call('POST', '/v1/volumes/%s/revert' % _q(volume),
                           {'snapshot': snapshot})
 
+    def export(self, volume, protocol, initiator):
+        """``POST /v1/volumes/{name}/exports``: connection details, and for
+        iSCSI the volume's CHAP credentials, for one initiator."""
+        return self._call('POST', '/v1/volumes/%s/exports' % _q(volume),
+                          {'protocol': protocol, 'initiator': initiator})
+
+    def unexport(self, volume, initiator):
+        """Takes the initiator's access away (the last one rotates the
+        volume's CHAP secret)."""
+        self._call('DELETE', '/v1/volumes/%s/exports/%s'
+                   % (_q(volume), _q(initiator)))
+
     # -- transport ---------------------------------------------------------
     @property
     def current_url(self):

@@ -24,6 +24,7 @@ from cinder.volume import volume_types
 from cinder.volume import volume_utils
 
 from shardgate_cinder import client as gw
+from shardgate_cinder import iscsi
 from shardgate_cinder import nbd
 from shardgate_cinder import options
 from shardgate_cinder import specs
@@ -144,7 +145,7 @@ class ShardGateDriver(driver.VolumeDriver):
             'volume_backend_name': self._backend_name,
             'vendor_name': 'ShardGate',
             'driver_version': self.VERSION,
-            'storage_protocol': 'NBD',
+            'storage_protocol': 'iSCSI' if self._iscsi() else 'NBD',
             'pools': [],
         }
         try:
@@ -282,7 +283,22 @@ class ShardGateDriver(driver.VolumeDriver):
     def remove_export(self, context, volume):
         pass   # the export lives as long as the volume
 
+    def _iscsi(self):
+        return self.configuration.shardgate_protocol == 'iscsi'
+
     def initialize_connection(self, volume, connector, **kwargs):
+        if self._iscsi():
+            self.validate_connector(connector)
+            name = self._name(volume)
+            try:
+                export = self.client.export(name, 'iscsi',
+                                            connector['initiator'])
+            except gw.GatewayError as e:
+                raise self._backend_error('export %s' % name, e)
+            info = iscsi.connection_info(export, volume.id)
+            LOG.debug('ShardGate: iSCSI connection for %s: %s on %s',
+                      volume.name, export['targetIqn'], export['portals'])
+            return info
         self._volume(volume)
         info = nbd.connection_info(self._name(volume), self._nbd_endpoints,
                                    volume.id)
@@ -291,10 +307,22 @@ class ShardGateDriver(driver.VolumeDriver):
         return info
 
     def terminate_connection(self, volume, connector, **kwargs):
-        pass   # NBD clients disconnect by themselves; nothing to revoke
+        if not self._iscsi():
+            return   # NBD clients disconnect by themselves
+        if not connector or not connector.get('initiator'):
+            return   # a force-detach without a host: nothing to name
+        name = self._name(volume)
+        try:
+            self.client.unexport(name, connector['initiator'])
+        except gw.NotFound:
+            pass   # the volume is gone: nobody can attach it any more
+        except gw.GatewayError as e:
+            raise self._backend_error('revoke %s' % name, e)
 
     def validate_connector(self, connector):
-        pass   # any host that reaches the NBD endpoints can attach
+        if self._iscsi() and not (connector or {}).get('initiator'):
+            raise exception.InvalidConnectorException(
+                missing='initiator')
 
     # -- images --------------------------------------------------------------
     def copy_image_to_volume(self, context, volume, image_service, image_id):

@@ -32,9 +32,10 @@ shardgate_opts = [
                help='Keystone domain of the user.'),
     cfg.StrOpt('shardgate_keystone_project_domain_name', default='Default',
                help='Keystone domain of the project.'),
-    cfg.StrOpt('shardgate_protocol', default='nbd', choices=['nbd'],
-               help='How hypervisors reach the volumes. Only nbd for now '
-                    '(iSCSI comes with its own issue).'),
+    cfg.StrOpt('shardgate_protocol', default='nbd', choices=['nbd', 'iscsi'],
+               help='How hypervisors reach the volumes: nbd (QEMU network '
+                    'disks) or iscsi (os-brick\'s iSCSI connector, stock '
+                    'Nova; per-volume CHAP, every gateway a portal).'),
     cfg.ListOpt('shardgate_nbd_endpoints', default=[],
                 help='host:port of the gateways\' NBD front ends, handed to '
                      'hypervisors in this order. Empty: the hosts of '

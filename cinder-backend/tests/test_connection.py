@@ -14,6 +14,44 @@ MIB = 1 << 20
 
 class ConnectionTest(base.GatewayTestCase):
 
+    def test_iscsi_connection_info_with_chap_opens_in_qemu(self):
+        drv = self.make_driver(shardgate_protocol='iscsi')
+        v = self.created(self.volume_type({'sharding:iops': '2000'}))
+        host = {'host': 'compute-1',
+                'initiator': 'iqn.1994-05.com.example:compute-1'}
+        self.assertRaises(exception.InvalidConnectorException,
+                          drv.initialize_connection, v, {'host': 'x'})
+        info = drv.initialize_connection(v, host)
+        self.assertEqual('iscsi', info['driver_volume_type'])
+        d = info['data']
+        self.assertEqual(os.environ['SHARDGATE_TEST_ISCSI'],
+                         d['target_portal'])
+        self.assertEqual([d['target_portal']], d['target_portals'])
+        self.assertEqual(0, d['target_lun'])
+        self.assertEqual('CHAP', d['auth_method'])
+        url = 'iscsi://%s%%%s@%s/%s/%d' % (
+            d['auth_username'], d['auth_password'], d['target_portal'],
+            d['target_iqn'], d['target_lun'])
+        out = base.run('qemu-io', '-f', 'raw', '-c',
+                       'write -P 0x5a 0 %d' % MIB, '-c',
+                       'read -P 0x5a 0 %d' % MIB, url)
+        self.assertNotIn('Pattern verification failed', out)
+        anonymous = 'iscsi://%s/%s/0' % (d['target_portal'], d['target_iqn'])
+        self.assertRaises(AssertionError, base.run, 'qemu-io', '-f', 'raw', '-c',
+                          'read 0 4096', anonymous)
+        drv.terminate_connection(v, host)
+        self.assertRaises(AssertionError, base.run, 'qemu-io', '-f', 'raw', '-c',
+                          'read 0 4096', url)
+        # attached again: new credentials, the data is still there
+        d = drv.initialize_connection(v, host)['data']
+        url = 'iscsi://%s%%%s@%s/%s/0' % (
+            d['auth_username'], d['auth_password'], d['target_portal'],
+            d['target_iqn'])
+        out = base.run('qemu-io', '-f', 'raw', '-c',
+                       'read -P 0x5a 0 %d' % MIB, url)
+        self.assertNotIn('Pattern verification failed', out)
+        drv.terminate_connection(v, host)
+
     def test_connection_info_opens_in_qemu_and_keeps_data(self):
         v = self.created(self.volume_type({'sharding:iops': '2000'}))
         export = self.driver.create_export(self.ctx, v, {})
