@@ -68,6 +68,21 @@ public final class ServeCommand implements Callable<Integer> {
             description = "cluster: milliseconds between runs of the automatic re-shard planner, 0 = off"
                     + " (default ${DEFAULT-VALUE})")
     long reshardIntervalMs;
+    @Option(names = "--prefetch-policy", defaultValue = "readahead32",
+            description = "owner-side prefetch policy (none, readahead8, readahead32, linux, rbd, stride, markov,"
+                    + " lstm with --prefetch-model; default ${DEFAULT-VALUE})")
+    String prefetchPolicy;
+    @Option(names = "--prefetch-model", description = "model file for --prefetch-policy lstm (predict train)")
+    Path prefetchModel;
+    @Option(names = "--record-traces", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "record every owner access to rotating trace files under DATA_DIR/traces (default on)")
+    boolean recordTraces;
+    @Option(names = "--prefetch-inflight", defaultValue = "16",
+            description = "prefetch reads in flight at once (default ${DEFAULT-VALUE})")
+    int prefetchInFlight;
+    @Option(names = "--prefetch-mbps", defaultValue = "200",
+            description = "backend MB/s prefetching may read (default ${DEFAULT-VALUE})")
+    long prefetchMBps;
     @Option(names = "--emulate-capacity",
             description = "EMULATION for benchmarks on one machine: cap this server's I/O at --iops and"
                     + " --bandwidth-mbps with token buckets")
@@ -110,7 +125,9 @@ public final class ServeCommand implements Callable<Integer> {
                     nvmeTierFile != null ? nvmeTierFile : dataDir.resolve("nvme-tier.bin"), Sizes.parse(nvmeTier));
             options = new EmbeddedOptions(dataDir, host, nbdPort, restPort, serverId, region, spine, iops,
                     bandwidthMBps, (int) chunk, storeThreads, ramTier.equals("0") ? 0 : Sizes.parse(ramTier), nvme,
-                    rados, cluster, loadIntervalMs, emulateCapacity, iscsiPort != null ? iscsiPort : embedded ? 3260 : -1);
+                    rados, cluster, loadIntervalMs, emulateCapacity, iscsiPort != null ? iscsiPort : embedded ? 3260 : -1,
+                    new EmbeddedOptions.Prefetch(prefetchPolicy, prefetchModel, recordTraces, prefetchInFlight,
+                            prefetchMBps));
         } catch (IllegalArgumentException e) {
             System.err.println("serve: " + e.getMessage());
             return 2;

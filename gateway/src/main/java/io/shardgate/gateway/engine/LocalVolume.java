@@ -288,6 +288,7 @@ public final class LocalVolume implements BlockVolume {
             result = pool.<Buffer>executeBlocking(() -> readFromTier(nvme, offset, length), false)
                     .compose(hit -> {
                         if (hit == null) {
+                            metrics.storeRead();
                             return readFromStore(offset, length, readStartedAt);
                         }
                         if (ram != null) {
@@ -296,6 +297,7 @@ public final class LocalVolume implements BlockVolume {
                         return Future.succeededFuture(hit);
                     });
         } else {
+            metrics.storeRead();
             result = readFromStore(offset, length, readStartedAt);
         }
         return result.andThen(ar -> {
@@ -320,7 +322,6 @@ public final class LocalVolume implements BlockVolume {
 
     /** Reads from the durable store and fills the tiers (the NVMe tier on the worker pool, after the reply). */
     private Future<Buffer> readFromStore(long offset, int length, long readStartedAt) {
-        metrics.storeRead();
         byte[] out = new byte[Math.max(0, length)];
         LayeredChunks c = chunks;
         String plain = c.plainTop();
@@ -419,7 +420,20 @@ public final class LocalVolume implements BlockVolume {
         if (ram != null && ram.contains(volumeKey, offset / BLOCK, length / BLOCK)) {
             return Future.succeededFuture(false);
         }
-        return readFromStore(offset, length, sequence.get()).map(b -> true);
+        return readFromStore(offset, length, sequence.get()).map(b -> {
+            metrics.prefetched(length / BLOCK, true, false);
+            return true;
+        });
+    }
+
+    /** Counts prefetched blocks a demand read then found in the RAM tier (the prefetcher's bookkeeping). */
+    public void prefetchUsed(long blocks) {
+        metrics.prefetched(blocks, false, true);
+    }
+
+    /** Counts prefetched blocks that were fetched again, overwritten or aged out before use. */
+    public void prefetchWasted(long blocks) {
+        metrics.prefetched(blocks, false, false);
     }
 
     /**
@@ -486,7 +500,7 @@ public final class LocalVolume implements BlockVolume {
     public VolumeStats stats() {
         return new VolumeStats(name, metrics.readOps(), metrics.writeOps(),
                 metrics.readBytes(), metrics.writeBytes(), metrics.tierHits(true), metrics.tierHits(false),
-                metrics.storeReads(), 0, 0);
+                metrics.storeReads(), metrics.prefetchIssued(), metrics.prefetchUsed());
     }
 
     /** The load of this server's shards of the volume since the previous call (one caller at a time). */

@@ -26,6 +26,9 @@ public final class VolumeMetrics {
     private final Counter nvmeHits;
     private final Counter nvmeMisses;
     private final Counter storeReads;
+    private final Counter prefetchIssued;
+    private final Counter prefetchUsed;
+    private final Counter prefetchWasted;
 
     public VolumeMetrics(MeterRegistry registry, String volume) {
         readOps = Counter.builder("shardgate.volume.ops").tag("volume", volume).tag("op", "read").register(registry);
@@ -43,6 +46,9 @@ public final class VolumeMetrics {
         ramMisses = tierCounter(registry, "shardgate.tier.misses", "reads that missed a tier", volume, "ram");
         nvmeHits = tierCounter(registry, "shardgate.tier.hits", "blocks read from a tier", volume, "nvme");
         nvmeMisses = tierCounter(registry, "shardgate.tier.misses", "reads that missed a tier", volume, "nvme");
+        prefetchIssued = prefetchCounter(registry, volume, "issued");
+        prefetchUsed = prefetchCounter(registry, volume, "used");
+        prefetchWasted = prefetchCounter(registry, volume, "wasted");
         storeReads = Counter.builder("shardgate.store.reads").description("reads that went to the durable store")
                 .tag("volume", volume).register(registry);
     }
@@ -51,6 +57,23 @@ public final class VolumeMetrics {
                                        String tier) {
         return Counter.builder(name).description(description).tag("volume", volume).tag("tier", tier)
                 .register(registry);
+    }
+
+    private static Counter prefetchCounter(MeterRegistry registry, String volume, String outcome) {
+        return Counter.builder("shardgate.prefetch.blocks").description("4 KiB blocks prefetched into the tiers, by"
+                + " outcome").tag("volume", volume).tag("outcome", outcome).register(registry);
+    }
+
+    void prefetched(long blocks, boolean issued, boolean used) {
+        (issued ? prefetchIssued : used ? prefetchUsed : prefetchWasted).increment(blocks);
+    }
+
+    long prefetchIssued() {
+        return (long) prefetchIssued.count();
+    }
+
+    long prefetchUsed() {
+        return (long) prefetchUsed.count();
     }
 
     void tierHit(boolean ram, int blocks) {

@@ -9,6 +9,8 @@ import io.shardgate.core.topology.ServerCapacity;
 import io.shardgate.gateway.cluster.ClusterVolumeManager;
 import io.shardgate.gateway.engine.CapacityEmulator;
 import io.shardgate.gateway.engine.LoadMonitor;
+import io.shardgate.gateway.prefetch.Prefetcher;
+import io.shardgate.predictor.policy.Policies;
 import io.shardgate.gateway.engine.LocalVolumeManager;
 import io.shardgate.gateway.engine.Owner;
 import io.shardgate.gateway.io.VolumeResolver;
@@ -58,6 +60,7 @@ public final class EmbeddedGateway implements AutoCloseable {
     private RamTier ram;
     private NvmeFileTier nvme;
     private LoadMonitor load;
+    private Prefetcher prefetcher;
     private VolumeResolver volumeNames;
     private ClusterVolumeManager cluster;
     private NbdServer nbd;
@@ -90,6 +93,16 @@ public final class EmbeddedGateway implements AutoCloseable {
                 : NvmeFileTier.create(options.nvmeTier().file(), options.nvmeTier().bytes(), 16);
         Owner owner = new Owner(options.serverId(), store, storePool, registry, ram, nvme);
         load = new LoadMonitor(owner, vertx, options.loadIntervalMs()).start();
+        EmbeddedOptions.Prefetch pf = options.prefetch();
+        if (pf.active()) {
+            Policies.create(pf.policy(), pf.model()); // a bad name or model fails the start, not every volume
+            prefetcher = new Prefetcher(() -> Policies.create(pf.policy(), pf.model()),
+                    pf.recordTraces() ? options.dataDir().resolve("traces") : null, pf.maxInFlight(),
+                    pf.maxMBps() * 1_000_000);
+            owner.listenTo(prefetcher);
+            LOG.info("owner accesses: {}, prefetch policy {}", pf.recordTraces() ? "recorded under "
+                    + options.dataDir().resolve("traces") : "not recorded", pf.policy());
+        }
         if (options.emulateCapacity()) {
             owner.emulateCapacity(new CapacityEmulator(vertx, options.iops(), options.bandwidthMBps()));
             LOG.warn("EMULATION: owner-side I/O of server {} is capped at {} IOPS and {} MB/s (--emulate-capacity);"
@@ -216,6 +229,9 @@ public final class EmbeddedGateway implements AutoCloseable {
         }
         if (load != null) {
             load.close();
+        }
+        if (prefetcher != null) {
+            prefetcher.close();
         }
         if (cluster != null) {
             cluster.close();

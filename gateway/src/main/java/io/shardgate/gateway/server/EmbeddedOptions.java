@@ -24,12 +24,46 @@ import java.nio.file.Path;
  * @param emulateCapacity EMULATION for benchmarks on one machine: cap owner-side I/O at {@code iops} and
  *                      {@code bandwidthMBps} with token buckets
  * @param iscsiPort     iSCSI port (3260 with {@code serve}), 0 for any free port, -1 for no iSCSI front end
+ * @param prefetch      access recording and prefetching ({@link Prefetch#OFF} for neither)
  */
 public record EmbeddedOptions(Path dataDir, String host, int nbdPort, int restPort, String serverId, String region,
                               String spine, long iops, double bandwidthMBps, int chunkSize, int storeThreads,
                               long ramTierBytes, NvmeTier nvmeTier, Rados rados,
                               io.shardgate.gateway.cluster.ClusterOptions cluster, long loadIntervalMs,
-                              boolean emulateCapacity, int iscsiPort) {
+                              boolean emulateCapacity, int iscsiPort, Prefetch prefetch) {
+
+    /**
+     * Access recording and prefetching on the owners.
+     *
+     * @param policy         the prefetch policy ({@code predict eval --policies} names), {@code none} for none
+     * @param model          the model file of the {@code lstm} policy, else null
+     * @param recordTraces   record every owner access to rotating trace files under {@code DATA_DIR/traces}
+     * @param maxInFlight    prefetch reads in flight at once, at most
+     * @param maxMBps        backend megabytes per second prefetching may read
+     */
+    public record Prefetch(String policy, Path model, boolean recordTraces, int maxInFlight, long maxMBps) {
+        /** Neither recording nor prefetching. */
+        public static final Prefetch OFF = new Prefetch("none", null, false, 16, 200);
+
+        public Prefetch {
+            require(policy != null && !policy.isBlank(), "--prefetch-policy", "is required");
+            require(maxInFlight >= 1 && maxInFlight <= 1024, "--prefetch-inflight", "must be 1-1024, was "
+                    + maxInFlight);
+            require(maxMBps >= 1, "--prefetch-mbps", "must be >= 1, was " + maxMBps);
+        }
+
+        /** Whether anything is to be done on the owners. */
+        public boolean active() {
+            return recordTraces || !policy.equals("none");
+        }
+    }
+
+    /** The settings with access recording and prefetching as given. */
+    public EmbeddedOptions withPrefetch(Prefetch p) {
+        return new EmbeddedOptions(dataDir, host, nbdPort, restPort, serverId, region, spine, iops, bandwidthMBps,
+                chunkSize, storeThreads, ramTierBytes, nvmeTier, rados, cluster, loadIntervalMs, emulateCapacity,
+                iscsiPort, p);
+    }
 
     /** Without the iSCSI front end. */
     public EmbeddedOptions(Path dataDir, String host, int nbdPort, int restPort, String serverId, String region,
@@ -38,13 +72,14 @@ public record EmbeddedOptions(Path dataDir, String host, int nbdPort, int restPo
                            io.shardgate.gateway.cluster.ClusterOptions cluster, long loadIntervalMs,
                            boolean emulateCapacity) {
         this(dataDir, host, nbdPort, restPort, serverId, region, spine, iops, bandwidthMBps, chunkSize, storeThreads,
-                ramTierBytes, nvmeTier, rados, cluster, loadIntervalMs, emulateCapacity, -1);
+                ramTierBytes, nvmeTier, rados, cluster, loadIntervalMs, emulateCapacity, -1, Prefetch.OFF);
     }
 
     /** The same settings with the iSCSI front end on {@code port} (0: any free port, -1: off). */
     public EmbeddedOptions withIscsiPort(int port) {
         return new EmbeddedOptions(dataDir, host, nbdPort, restPort, serverId, region, spine, iops, bandwidthMBps,
-                chunkSize, storeThreads, ramTierBytes, nvmeTier, rados, cluster, loadIntervalMs, emulateCapacity, port);
+                chunkSize, storeThreads, ramTierBytes, nvmeTier, rados, cluster, loadIntervalMs, emulateCapacity, port,
+                prefetch);
     }
 
     /**
@@ -76,6 +111,7 @@ public record EmbeddedOptions(Path dataDir, String host, int nbdPort, int restPo
     }
 
     public EmbeddedOptions {
+        require(prefetch != null, "--prefetch-policy", "is required");
         require(dataDir != null, "--data-dir", "is required");
         require(host != null && !host.isBlank(), "--host", "is required");
         require(nbdPort >= 0 && nbdPort <= 65535, "--nbd-port", "must be 0-65535, was " + nbdPort);
