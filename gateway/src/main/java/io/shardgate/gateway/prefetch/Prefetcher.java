@@ -102,15 +102,7 @@ public final class Prefetcher implements AccessListener, AutoCloseable {
         AccessRing.Access a = new AccessRing.Access();
         long lastFlush = System.nanoTime();
         while (running) {
-            boolean any = false;
-            while (ring.poll(a)) {
-                any = true;
-                try {
-                    handle(a);
-                } catch (RuntimeException | IOException e) {
-                    LOG.warn("prefetcher: access of {} skipped: {}", a.volume.name(), e.toString());
-                }
-            }
+            boolean any = drain(a);
             if (System.nanoTime() - lastFlush > TimeUnit.SECONDS.toNanos(1)) {
                 flushTraces();
                 lastFlush = System.nanoTime();
@@ -119,7 +111,21 @@ public final class Prefetcher implements AccessListener, AutoCloseable {
                 LockSupport.parkNanos(500_000);
             }
         }
+        drain(a); // what arrived before close() is recorded too
         flushTraces();
+    }
+
+    private boolean drain(AccessRing.Access a) {
+        boolean any = false;
+        while (ring.poll(a)) {
+            any = true;
+            try {
+                handle(a);
+            } catch (RuntimeException | IOException e) {
+                LOG.warn("prefetcher: access of {} skipped: {}", a.volume.name(), e.toString());
+            }
+        }
+        return any;
     }
 
     private VolumeState state(LocalVolume v) throws IOException {
