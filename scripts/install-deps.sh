@@ -10,6 +10,8 @@ packages=(
   ceph-mon ceph-osd ceph-mgr librados2 ceph-common
   # the OpenStack side: Cinder (its driver interface and test base) for the Cinder driver tests
   python3-cinder
+  # Keystone (Debian's python3-keystone, run by tests/scripts/keystone.sh) for the Keystone token tests
+  python3-keystone
   # block clients nobody here wrote
   qemu-utils qemu-block-extra libnbd-bin nbdkit fio libiscsi-bin
   # trace decompression for the shell tools, script lint

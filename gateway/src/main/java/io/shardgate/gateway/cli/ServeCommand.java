@@ -83,6 +83,23 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--prefetch-mbps", defaultValue = "200",
             description = "backend MB/s prefetching may read (default ${DEFAULT-VALUE})")
     long prefetchMBps;
+    @Option(names = "--keystone-url", description = "also accept Keystone v3 tokens, validated at this URL"
+            + " (e.g. http://keystone:5000/v3)")
+    java.net.URI keystoneUrl;
+    @Option(names = "--keystone-user", defaultValue = "shardgate",
+            description = "the gateway's service user in Keystone (default ${DEFAULT-VALUE})")
+    String keystoneUser;
+    @Option(names = "--keystone-password-file", description = "file holding that user's password")
+    Path keystonePasswordFile;
+    @Option(names = "--keystone-project", defaultValue = "service",
+            description = "project of the service token (default ${DEFAULT-VALUE})")
+    String keystoneProject;
+    @Option(names = "--keystone-domain", defaultValue = "Default",
+            description = "domain of the user and project (default ${DEFAULT-VALUE})")
+    String keystoneDomain;
+    @Option(names = "--keystone-role", defaultValue = "admin",
+            description = "role a Keystone token needs to manage volumes (default ${DEFAULT-VALUE})")
+    String keystoneRole;
     @Option(names = "--emulate-capacity",
             description = "EMULATION for benchmarks on one machine: cap this server's I/O at --iops and"
                     + " --bandwidth-mbps with token buckets")
@@ -99,6 +116,23 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--store-threads", defaultValue = "16",
             description = "bounded worker pool for durable-store calls (default ${DEFAULT-VALUE})")
     int storeThreads;
+
+    private io.shardgate.gateway.rest.KeystoneTokenValidator.Settings keystone() {
+        if (keystoneUrl == null) {
+            return null;
+        }
+        if (keystonePasswordFile == null) {
+            throw new IllegalArgumentException("--keystone-password-file is required with --keystone-url");
+        }
+        try {
+            return new io.shardgate.gateway.rest.KeystoneTokenValidator.Settings(keystoneUrl, keystoneUser,
+                    java.nio.file.Files.readString(keystonePasswordFile).trim(), keystoneProject, keystoneDomain,
+                    keystoneRole);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("--keystone-password-file " + keystonePasswordFile
+                    + " cannot be read: " + e.getMessage());
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -127,7 +161,7 @@ public final class ServeCommand implements Callable<Integer> {
                     bandwidthMBps, (int) chunk, storeThreads, ramTier.equals("0") ? 0 : Sizes.parse(ramTier), nvme,
                     rados, cluster, loadIntervalMs, emulateCapacity, iscsiPort != null ? iscsiPort : embedded ? 3260 : -1,
                     new EmbeddedOptions.Prefetch(prefetchPolicy, prefetchModel, recordTraces, prefetchInFlight,
-                            prefetchMBps));
+                            prefetchMBps), keystone());
         } catch (IllegalArgumentException e) {
             System.err.println("serve: " + e.getMessage());
             return 2;

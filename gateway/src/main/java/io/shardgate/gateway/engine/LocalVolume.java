@@ -121,18 +121,25 @@ public final class LocalVolume implements BlockVolume {
         return offset % BLOCK == 0 && length % BLOCK == 0 && length > 0;
     }
 
-    /** Serves a block-aligned read from one tier alone, or returns null when any block is missing there. */
+    /**
+     * Serves a read from one tier alone when every block it touches is there (unaligned reads too: the blocks are
+     * read whole and the range cut out), or returns null when any block is missing.
+     */
     private Buffer readFromTier(CacheTier tier, long offset, int length) {
-        byte[] out = new byte[length];
-        ByteBuffer dst = ByteBuffer.wrap(out);
-        for (long b = offset / BLOCK; dst.hasRemaining(); b++) {
+        long first = offset / BLOCK;
+        long last = (offset + length - 1) / BLOCK;
+        byte[] blocks = new byte[(int) ((last - first + 1) * BLOCK)];
+        ByteBuffer dst = ByteBuffer.wrap(blocks);
+        for (long b = first; b <= last; b++) {
             if (!tier.read(volumeKey, b, dst)) {
                 metrics.tierMiss(tier == ram);
                 return null;
             }
         }
-        metrics.tierHit(tier == ram, length / BLOCK);
-        return Buffer.buffer(out);
+        metrics.tierHit(tier == ram, (int) (last - first + 1));
+        int skip = (int) (offset - first * BLOCK);
+        return skip == 0 && length == blocks.length ? Buffer.buffer(blocks)
+                : Buffer.buffer(java.util.Arrays.copyOfRange(blocks, skip, skip + length));
     }
 
     /** Puts the whole blocks of completed read data into a tier unless a write overtook the read. */
@@ -274,8 +281,8 @@ public final class LocalVolume implements BlockVolume {
             metrics.error();
             return Future.failedFuture(e);
         }
-        boolean aligned = blockAligned(offset, length);
-        if (ram != null && aligned) {
+        boolean any = length > 0;
+        if (ram != null && any) {
             Buffer hit = readFromTier(ram, offset, length);
             if (hit != null) {
                 completed(offset, length, t0, false, true);
@@ -284,7 +291,7 @@ public final class LocalVolume implements BlockVolume {
         }
         long readStartedAt = sequence.get();
         Future<Buffer> result;
-        if (nvme != null && aligned) {
+        if (nvme != null && any) {
             result = pool.<Buffer>executeBlocking(() -> readFromTier(nvme, offset, length), false)
                     .compose(hit -> {
                         if (hit == null) {

@@ -174,7 +174,10 @@ public final class RestApi {
         }
         String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
         String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+        // validation may wait for Keystone: hold the body back until the body handler after this one is attached
+        ctx.request().pause();
         tokens.validate(token).onComplete(ar -> {
+            ctx.request().resume();
             if (ar.succeeded() && Boolean.TRUE.equals(ar.result())) {
                 ctx.next();
             } else {

@@ -22,6 +22,7 @@ import io.shardgate.gateway.iscsi.IscsiServerOptions;
 import io.shardgate.gateway.iscsi.MemoryIscsiAuth;
 import io.shardgate.gateway.nbd.NbdServer;
 import io.shardgate.gateway.nbd.NbdServerOptions;
+import io.shardgate.gateway.rest.KeystoneTokenValidator;
 import io.shardgate.gateway.rest.RestApi;
 import io.shardgate.gateway.rest.TokenValidator;
 import io.shardgate.gateway.store.DurableStore;
@@ -150,7 +151,13 @@ public final class EmbeddedGateway implements AutoCloseable {
             exports = new Exports(store, shared, iscsiAuth, cluster::frontEnds);
             holder[0] = exports;
         }
-        RestApi api = new RestApi(manager, view, TokenValidator.staticSecret(token), registry, exports);
+        TokenValidator tokens = TokenValidator.staticSecret(token);
+        if (options.keystone() != null) {
+            tokens = KeystoneTokenValidator.either(tokens, new KeystoneTokenValidator(options.keystone()));
+            LOG.info("API tokens: the admin secret, or Keystone tokens from {} with role {}",
+                    options.keystone().url(), options.keystone().requiredRole());
+        }
+        RestApi api = new RestApi(manager, view, tokens, registry, exports);
         http = vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setPort(options.restPort())
                         .setHttp2ClearTextEnabled(false))
                 .requestHandler(api.router(vertx));

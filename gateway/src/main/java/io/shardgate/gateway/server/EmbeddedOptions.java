@@ -25,12 +25,14 @@ import java.nio.file.Path;
  *                      {@code bandwidthMBps} with token buckets
  * @param iscsiPort     iSCSI port (3260 with {@code serve}), 0 for any free port, -1 for no iSCSI front end
  * @param prefetch      access recording and prefetching ({@link Prefetch#OFF} for neither)
+ * @param keystone      Keystone to validate API tokens against besides the admin secret, or null for none
  */
 public record EmbeddedOptions(Path dataDir, String host, int nbdPort, int restPort, String serverId, String region,
                               String spine, long iops, double bandwidthMBps, int chunkSize, int storeThreads,
                               long ramTierBytes, NvmeTier nvmeTier, Rados rados,
                               io.shardgate.gateway.cluster.ClusterOptions cluster, long loadIntervalMs,
-                              boolean emulateCapacity, int iscsiPort, Prefetch prefetch) {
+                              boolean emulateCapacity, int iscsiPort, Prefetch prefetch,
+                              io.shardgate.gateway.rest.KeystoneTokenValidator.Settings keystone) {
 
     /**
      * Access recording and prefetching on the owners.
@@ -58,11 +60,18 @@ public record EmbeddedOptions(Path dataDir, String host, int nbdPort, int restPo
         }
     }
 
+    /** The settings with API tokens also validated against Keystone. */
+    public EmbeddedOptions withKeystone(io.shardgate.gateway.rest.KeystoneTokenValidator.Settings k) {
+        return new EmbeddedOptions(dataDir, host, nbdPort, restPort, serverId, region, spine, iops, bandwidthMBps,
+                chunkSize, storeThreads, ramTierBytes, nvmeTier, rados, cluster, loadIntervalMs, emulateCapacity,
+                iscsiPort, prefetch, k);
+    }
+
     /** The settings with access recording and prefetching as given. */
     public EmbeddedOptions withPrefetch(Prefetch p) {
         return new EmbeddedOptions(dataDir, host, nbdPort, restPort, serverId, region, spine, iops, bandwidthMBps,
                 chunkSize, storeThreads, ramTierBytes, nvmeTier, rados, cluster, loadIntervalMs, emulateCapacity,
-                iscsiPort, p);
+                iscsiPort, p, keystone);
     }
 
     /** Without the iSCSI front end. */
@@ -72,14 +81,14 @@ public record EmbeddedOptions(Path dataDir, String host, int nbdPort, int restPo
                            io.shardgate.gateway.cluster.ClusterOptions cluster, long loadIntervalMs,
                            boolean emulateCapacity) {
         this(dataDir, host, nbdPort, restPort, serverId, region, spine, iops, bandwidthMBps, chunkSize, storeThreads,
-                ramTierBytes, nvmeTier, rados, cluster, loadIntervalMs, emulateCapacity, -1, Prefetch.OFF);
+                ramTierBytes, nvmeTier, rados, cluster, loadIntervalMs, emulateCapacity, -1, Prefetch.OFF, null);
     }
 
     /** The same settings with the iSCSI front end on {@code port} (0: any free port, -1: off). */
     public EmbeddedOptions withIscsiPort(int port) {
         return new EmbeddedOptions(dataDir, host, nbdPort, restPort, serverId, region, spine, iops, bandwidthMBps,
                 chunkSize, storeThreads, ramTierBytes, nvmeTier, rados, cluster, loadIntervalMs, emulateCapacity, port,
-                prefetch);
+                prefetch, keystone);
     }
 
     /**

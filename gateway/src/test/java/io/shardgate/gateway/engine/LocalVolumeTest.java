@@ -204,6 +204,19 @@ class LocalVolumeTest {
     }
 
     @Test
+    void anUnalignedReadOfCachedBlocksIsServedFromRam() throws Exception {
+        LocalVolume v = volume("me", Tiers.RAM);
+        byte[] data = new byte[8192];
+        new Random(4).nextBytes(data);
+        await(v.write(0, Buffer.buffer(data), false));
+        await(v.read(0, 8192)); // caches both blocks
+        long before = v.stats().ramHits();
+        assertArrayEquals(java.util.Arrays.copyOfRange(data, 100, 5100), await(v.read(100, 5000)).getBytes());
+        assertEquals(before + 2, v.stats().ramHits(), "both blocks came from RAM");
+        assertEquals(1, v.stats().misses(), "only the first read reached the store");
+    }
+
+    @Test
     void cachedBlocksOfAShardThatMovedAwayAreNotServed() throws Exception {
         LocalVolume v = volume("me", Tiers.RAM_AND_NVME);
         await(v.write(0, Buffer.buffer(new byte[4096]), false));
