@@ -85,8 +85,9 @@ public final class RestApi {
                 .end(openApi));
         r.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape()));
-        r.route("/v1/*").handler(this::authenticate);
+        // the body first: authentication may wait for Keystone, and a request body must not arrive unhandled meanwhile
         r.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+        r.route("/v1/*").handler(this::authenticate);
         r.post("/v1/volumes").handler(ctx -> reply(ctx, 201,
                 call(() -> volumes.create(RequestBodies.createVolume(RequestBodies.object(ctx.body().buffer())))),
                 RestApi::volumeJson));
@@ -174,10 +175,9 @@ public final class RestApi {
         }
         String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
         String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
-        // validation may wait for Keystone: hold the body back until the body handler after this one is attached
-        ctx.request().pause();
-        tokens.validate(token).onComplete(ar -> {
-            ctx.request().resume();
+        io.vertx.core.Context here = ctx.vertx().getOrCreateContext();
+        // a Keystone answer completes on an HTTP client thread: route on in the request's own context
+        tokens.validate(token).onComplete(ar -> here.runOnContext(v -> {
             if (ar.succeeded() && Boolean.TRUE.equals(ar.result())) {
                 ctx.next();
             } else {
@@ -186,7 +186,7 @@ public final class RestApi {
                         ? "send Authorization: Bearer <token> (the embedded server writes it to DATA_DIR/admin.token)"
                         : "the token is not valid"));
             }
-        });
+        }));
     }
 
     /** Runs a call whose argument parsing may throw, turning the throw into a failed future. */
