@@ -71,7 +71,8 @@ start_gateway() { # name rest nbd extra-args...
     mkdir -p "$PROFILE"
     jfr=("-XX:StartFlightRecording=filename=$(cd "$PROFILE" && pwd)/gateway-rados.jfr,settings=profile,dumponexit=true")
   fi
-  java "${jfr[@]}" -Xmx2g -XX:MaxDirectMemorySize=3g -jar "$JAR" serve --embedded --data-dir "$WORK/$name" --rest-port "$rest" --nbd-port "$nbd" --iscsi-port -1 "$@" \
+  java "${jfr[@]}" -Xmx2g -XX:MaxDirectMemorySize=3g -jar "$JAR" serve --embedded --data-dir "$WORK/$name" --rest-port "$rest" --nbd-port "$nbd" --iscsi-port -1 \
+    --prefetch-policy none --no-record-traces "$@" \
     > "$WORK/$name.log" 2>&1 &
   PIDS+=($!)
   eval "${name^^}_PID=$!"
