@@ -48,6 +48,7 @@ stop() {
     for _ in $(seq 50); do kill -0 "$gateway_pid" 2>/dev/null || break; sleep 0.2; done
     kill -9 "$gateway_pid" 2>/dev/null || true
   fi
+  "$root/tests/scripts/keystone.sh" stop "$data/keystone" >/dev/null 2>&1 || true
   if [ "$rc" -ne 0 ] && [ -f "$data/gateway.log" ]; then
     echo "run-tests: last lines of the gateway log ($data/gateway.log):" >&2
     tail -n 30 "$data/gateway.log" >&2
@@ -61,9 +62,12 @@ stop() {
 }
 trap stop EXIT
 
+echo "run-tests: starting Keystone (the gateway validates the driver's Keystone tokens against it)"
+keystone_url=$("$root/tests/scripts/keystone.sh" start "$data/keystone" | tail -n 1)
 echo "run-tests: starting the gateway (REST 127.0.0.1:$rest_port, NBD 127.0.0.1:$nbd_port, data $data)"
 java -jar "$jar" serve --embedded --data-dir "$data" --rest-port "$rest_port" --nbd-port "$nbd_port" \
-  --iscsi-port "$iscsi_port" \
+  --iscsi-port "$iscsi_port" --keystone-url "$keystone_url" --keystone-user admin \
+  --keystone-password-file "$data/keystone/admin.password" --keystone-project admin \
   >"$data/gateway.log" 2>&1 &
 gateway_pid=$!
 url="http://127.0.0.1:$rest_port"
@@ -88,6 +92,9 @@ export SHARDGATE_TEST_URL=$url
 export SHARDGATE_TEST_TOKEN_FILE=$data/admin.token
 export SHARDGATE_TEST_NBD=127.0.0.1:$nbd_port
 export SHARDGATE_TEST_ISCSI=127.0.0.1:$iscsi_port
+export SHARDGATE_TEST_KEYSTONE_URL=$keystone_url
+SHARDGATE_TEST_KEYSTONE_PASSWORD=$(cat "$data/keystone/admin.password")
+export SHARDGATE_TEST_KEYSTONE_PASSWORD
 cd "$here"
 args=("$@")
 [ ${#args[@]} -gt 0 ] || args=(discover -s tests -t . -v)

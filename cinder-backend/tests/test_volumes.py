@@ -27,6 +27,30 @@ class SetupTest(base.GatewayTestCase):
         self.assertIn('credentials', str(e))
         self.assertIn('shardgate_token', str(e))
 
+    def test_keystone_credentials_instead_of_a_token(self):
+        """The driver authenticates to Keystone; the gateway validates its
+        token against the same real Keystone."""
+        import os
+        ks = {'shardgate_token_file': None,
+              'shardgate_keystone_auth_url':
+                  os.environ['SHARDGATE_TEST_KEYSTONE_URL'],
+              'shardgate_keystone_username': 'admin',
+              'shardgate_keystone_password':
+                  os.environ['SHARDGATE_TEST_KEYSTONE_PASSWORD'],
+              'shardgate_keystone_project_name': 'admin'}
+        d = self.make_driver(**ks)
+        d.check_for_setup_error()
+        v = self.volume()
+        d.create_volume(v)
+        self.assertEqual(base.GIB, self.gateway.volume(v.name)['sizeBytes'])
+        d.delete_volume(v)
+        self.assert_gone(v.name)
+        wrong = dict(ks, shardgate_keystone_password='not-the-password')
+        self.assertRaises((exception.VolumeBackendAPIException,
+                           exception.InvalidConfigurationValue),
+                          lambda: self.make_driver(
+                              **wrong).check_for_setup_error())
+
     def test_fails_over_to_the_next_gateway(self):
         dead = 'http://127.0.0.1:%d' % base.closed_port()
         d = self.make_driver(shardgate_gateway_urls=[dead, self.url])
