@@ -3,8 +3,7 @@
 # prefetcher off and on, in one run: the same volume and data, the gateway restarted between the two (cold tiers).
 # The split is exported by `predict export` as an fio iolog and replayed by fio's NBD engine (reads and writes as in
 # the trace, offsets wrapped into the volume); fio reports the read latency.
-# Then the cost of recording accesses: the hit path (fio 4 KiB randread QD32 on a volume in the RAM tier of an
-# embedded gateway) with recording off and on, alternated three times.
+# The cost of recording accesses is measured by tests/bench/recording-cost.sh.
 # Writes OUT/prefetch-replay.json and OUT/prefetch-replay.md.
 set -euo pipefail
 
@@ -86,25 +85,6 @@ start_gateway "$WORK/rados" "${RADOS[@]}" --prefetch-policy "$POLICY" "${MODEL[@
 replay on
 stop_gateway
 
-echo "recording cost on the hit path..." >&2
-start_gateway "$WORK/hit" --prefetch-policy none --no-record-traces
-java -jar "$JAR" volume create --url "http://127.0.0.1:$REST" --token-file "$WORK/hit/admin.token" --name hit \
-  --size 512M --iops 20000 >/dev/null
-fio --name=fill --ioengine=nbd --uri="nbd://127.0.0.1:$NBD/hit" --bs=1m --rw=write --iodepth=8 --size=512M \
-  --output-format=json --output="$WORK/hit-fill.json" >/dev/null
-stop_gateway
-for round in 1 2 3; do
-  for rec in off on; do
-    flags=(--no-record-traces); [[ $rec == on ]] && flags=(--record-traces)
-    start_gateway "$WORK/hit" --prefetch-policy none "${flags[@]}"
-    fio --name=warm --ioengine=nbd --uri="nbd://127.0.0.1:$NBD/hit" --bs=1m --rw=read --iodepth=8 --size=512M \
-      --output-format=json --output="$WORK/warm.json" >/dev/null
-    fio --name="hit-$rec" --ioengine=nbd --uri="nbd://127.0.0.1:$NBD/hit" --bs=4k --rw=randread --iodepth=32 \
-      --size=512M --time_based --runtime=10 --output-format=json --output="$WORK/hit-$rec-$round.json" >/dev/null
-    stop_gateway
-  done
-done
-
 python3 - "$WORK" "$OUT" "$TRACE" "$REQUESTS" "$POLICY" <<'PY'
 import json, os, sys
 work, out, trace, requests, policy = sys.argv[1:6]
@@ -117,10 +97,6 @@ for label in ("off", "on"):
     r = read_side(f"replay-{label}.json")
     r["stats"] = json.load(open(os.path.join(work, f"stats-{label}.json")))
     res["replay"][label] = r
-hit = {rec: [json.load(open(os.path.join(work, f"hit-{rec}-{n}.json")))["jobs"][0]["read"]["iops"] for n in (1, 2, 3)]
-       for rec in ("off", "on")}
-res["recording"] = {"iops_off": hit["off"], "iops_on": hit["on"],
-                    "ratio_on_off": (sum(hit["on"]) / 3) / (sum(hit["off"]) / 3)}
 json.dump(res, open(os.path.join(out, "prefetch-replay.json"), "w"), indent=2)
 with open(os.path.join(out, "prefetch-replay.md"), "w") as f:
     f.write(f"Replay of {requests} requests of the test split of {os.path.basename(trace)}, volume in RADOS, policy {policy}:\n\n")
@@ -128,8 +104,5 @@ with open(os.path.join(out, "prefetch-replay.md"), "w") as f:
     for label in ("off", "on"):
         r = res["replay"][label]; s = r["stats"]
         f.write(f"| {label} | {r['ios']} | {r['mean_us']:.0f} | {r['p99_us']:.0f} | {s['ramHits']} | {s['prefetchIssued']} / {s['prefetchUsed']} |\n")
-    rec = res["recording"]
-    f.write(f"\nRecording every access, hit-path randread QD32 IOPS (3 rounds each): off {', '.join(f'{x:.0f}' for x in rec['iops_off'])}; "
-            f"on {', '.join(f'{x:.0f}' for x in rec['iops_on'])}; ratio on/off {rec['ratio_on_off']:.3f} (goal: cost under 2%).\n")
 print(open(os.path.join(out, "prefetch-replay.md")).read())
 PY

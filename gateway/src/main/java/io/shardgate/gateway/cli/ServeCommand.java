@@ -6,6 +6,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -68,12 +70,14 @@ public final class ServeCommand implements Callable<Integer> {
             description = "cluster: milliseconds between runs of the automatic re-shard planner, 0 = off"
                     + " (default ${DEFAULT-VALUE})")
     long reshardIntervalMs;
-    @Option(names = "--prefetch-policy", defaultValue = "readahead32",
-            description = "owner-side prefetch policy (none, readahead8, readahead32, linux, rbd, stride, markov,"
-                    + " lstm with --prefetch-model; default ${DEFAULT-VALUE})")
+    @Option(names = "--prefetch-policy", defaultValue = "auto",
+            description = "owner-side prefetch policy: auto (per volume, the --prefetch-model of its workload type,"
+                    + " else the best baseline for that type), or one for every volume: none, readahead8, readahead32,"
+                    + " linux, rbd, stride, markov, lstm (with one --prefetch-model) (default ${DEFAULT-VALUE})")
     String prefetchPolicy;
-    @Option(names = "--prefetch-model", description = "model file for --prefetch-policy lstm (predict train)")
-    Path prefetchModel;
+    @Option(names = "--prefetch-model", description = "a model file from predict train (repeatable: one per workload"
+            + " type with --prefetch-policy auto)")
+    List<Path> prefetchModels = new ArrayList<>();
     @Option(names = "--record-traces", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "record every owner access to rotating trace files under DATA_DIR/traces (default on)")
     boolean recordTraces;
@@ -160,7 +164,7 @@ public final class ServeCommand implements Callable<Integer> {
             options = new EmbeddedOptions(dataDir, host, nbdPort, restPort, serverId, region, spine, iops,
                     bandwidthMBps, (int) chunk, storeThreads, ramTier.equals("0") ? 0 : Sizes.parse(ramTier), nvme,
                     rados, cluster, loadIntervalMs, emulateCapacity, iscsiPort != null ? iscsiPort : embedded ? 3260 : -1,
-                    new EmbeddedOptions.Prefetch(prefetchPolicy, prefetchModel, recordTraces, prefetchInFlight,
+                    new EmbeddedOptions.Prefetch(prefetchPolicy, prefetchModels, recordTraces, prefetchInFlight,
                             prefetchMBps), keystone());
         } catch (IllegalArgumentException e) {
             System.err.println("serve: " + e.getMessage());

@@ -16,9 +16,9 @@ import java.util.concurrent.Callable;
 
 /** {@code gateway.jar volume}: the command-line client of the REST API. Exit 0 ok, 1 refused or failed, 2 usage. */
 @Command(name = "volume", mixinStandardHelpOptions = true,
-        description = "Create, list, show, extend and delete volumes; snapshots, revert, re-sharding.",
+        description = "Create, list, show, extend and delete volumes; shard heat; snapshots, revert, re-sharding.",
         subcommands = {VolumeCommand.Create.class, VolumeCommand.ListVolumes.class, VolumeCommand.Show.class,
-                VolumeCommand.Extend.class, VolumeCommand.Delete.class, SnapshotCommand.class,
+                VolumeCommand.Heat.class, VolumeCommand.Extend.class, VolumeCommand.Delete.class, SnapshotCommand.class,
                 SnapshotCommand.Revert.class, ReshardCommand.Reshard.class, ReshardCommand.History.class})
 public final class VolumeCommand implements Runnable {
     @picocli.CommandLine.Spec
@@ -211,6 +211,37 @@ public final class VolumeCommand implements Runnable {
                 JsonObject s = shards.getJsonObject(i);
                 out.printf(Locale.ROOT, "%-6d %16d %16d  %s%n", i, s.getLong("start"), s.getLong("length"),
                         s.getString("owner"));
+            }
+        }
+    }
+
+    @Command(name = "heat", mixinStandardHelpOptions = true,
+            description = "Measured and predicted load of each shard (from the owners' latest load reports).")
+    static final class Heat extends Base {
+        @Parameters(index = "0", description = "volume name")
+        String name;
+
+        @Override
+        ApiClient.Reply request() throws IOException {
+            return api.send("GET", "/v1/volumes/" + name + "/heat", null);
+        }
+
+        @Override
+        void print(PrintStream out, JsonObject body) {
+            out.printf(Locale.ROOT, "%-6s %12s %14s %12s  %s%n", "SHARD", "OPS/S", "PREDICTED/S", "HEAT/S",
+                    "HOTTEST PREDICTED CHUNK");
+            for (Object o : body.getJsonArray("shards")) {
+                JsonObject s = (JsonObject) o;
+                JsonArray predicted = s.getJsonArray("predictedChunkOps");
+                int hottest = -1;
+                for (int c = 0; c < predicted.size(); c++) {
+                    if (predicted.getLong(c) > 0 && (hottest < 0 || predicted.getLong(c) > predicted.getLong(hottest))) {
+                        hottest = c;
+                    }
+                }
+                out.printf(Locale.ROOT, "%-6d %12.1f %14.1f %12.1f  %s%n", s.getInteger("shard"),
+                        s.getDouble("opsPerSec"), s.getDouble("predictedOpsPerSec"), s.getDouble("heatOpsPerSec"),
+                        hottest < 0 ? "-" : "#" + hottest + " of the shard (" + predicted.getLong(hottest) + ")");
             }
         }
     }

@@ -20,7 +20,10 @@ import io.shardgate.gateway.engine.LocalVolume;
 import io.shardgate.gateway.engine.MapCodec;
 import io.shardgate.gateway.engine.Layers;
 import io.shardgate.gateway.engine.LoadMonitor;
+import io.shardgate.core.reshard.ShardLoad;
 import io.shardgate.gateway.engine.LoadReport;
+import io.shardgate.gateway.engine.ShardLoads;
+import io.shardgate.gateway.engine.ShardLoads;
 import io.shardgate.gateway.engine.Owner;
 import io.shardgate.gateway.engine.SnapshotCatalog;
 import io.shardgate.gateway.io.BlockVolume;
@@ -749,6 +752,14 @@ public final class ClusterVolumeManager implements VolumeManager, ClusterView, V
                 parts.add(e.local().stats());
             }
             return VolumeStats.sum(volume, parts);
+        });
+    }
+
+    @Override
+    public Future<List<ShardLoad>> heat(String volume) {
+        return blocking(() -> {
+            long version = map(volume).version();
+            return ShardLoads.ofVolume(volume, version, loads().values());
         });
     }
 

@@ -7,7 +7,7 @@ package io.shardgate.gateway.engine;
  */
 @FunctionalInterface
 public interface AccessListener {
-    AccessListener NONE = (volume, offset, length, write, ramHit, nanos) -> { };
+    AccessListener NONE = (volume, offset, length, write, ramHit, completedAt) -> { };
 
     /**
      * @param volume the owner-side volume
@@ -15,7 +15,8 @@ public interface AccessListener {
      * @param length its length in bytes
      * @param write  a write (or trim); else a read
      * @param ramHit a read served whole from the RAM tier
-     * @param nanos  how long it took on the owner
+     * @param completedAt when it completed, {@link System#nanoTime()} (passed on so the listener need not read the
+     *                    clock again)
      */
-    void accessed(LocalVolume volume, long offset, long length, boolean write, boolean ramHit, long nanos);
+    void accessed(LocalVolume volume, long offset, long length, boolean write, boolean ramHit, long completedAt);
 }

@@ -17,7 +17,8 @@ import java.util.function.ToDoubleFunction;
  * The load monitor of one server: every interval it samples the per-chunk counters of every volume this server owns
  * shards of (on the worker pool: a sample walks arrays), keeps the result as {@link #latest()}, exports it as
  * Prometheus gauges ({@code shardgate_shard_ops_per_second{volume,shard}}, {@code _bytes_per_second},
- * {@code _queue_depth}, {@code _latency_microseconds}) and hands it to a publisher (the cluster's {@code sg-load}
+ * {@code _queue_depth}, {@code _latency_microseconds}, and {@code shardgate_shard_predicted_ops_per_second}, the
+ * heat the prefetch policy predicts) and hands it to a publisher (the cluster's {@code sg-load}
  * map). Thread-safe.
  */
 public final class LoadMonitor implements AutoCloseable {
@@ -46,6 +47,8 @@ public final class LoadMonitor implements AutoCloseable {
         gauge("shardgate.shard.bytes.per.second", "bytes per second served by this owner", ShardLoad::bytesPerSec);
         gauge("shardgate.shard.queue.depth", "mean requests in flight", ShardLoad::queueDepth);
         gauge("shardgate.shard.latency.microseconds", "mean owner-side latency", ShardLoad::latencyUs);
+        gauge("shardgate.shard.predicted.ops.per.second", "requests per second the prefetch policy predicts (heat)",
+                ShardLoad::predictedOpsPerSec);
     }
 
     private void gauge(String name, String description, ToDoubleFunction<ShardLoad> value) {

@@ -317,8 +317,9 @@ public final class LocalVolume implements BlockVolume {
     }
 
     private void completed(long offset, long length, long t0, boolean write, boolean ramHit) {
-        long nanos = System.nanoTime() - t0;
-        owner.listener().accessed(this, offset, length, write, ramHit, nanos);
+        long now = System.nanoTime();
+        long nanos = now - t0;
+        owner.listener().accessed(this, offset, length, write, ramHit, now);
         if (write) {
             metrics.write(length, nanos);
         } else {
@@ -431,6 +432,14 @@ public final class LocalVolume implements BlockVolume {
             metrics.prefetched(length / BLOCK, true, false);
             return true;
         });
+    }
+
+    /**
+     * Counts one request the volume's prefetch policy predicts at {@code offset}, whether or not the budget lets it be
+     * prefetched: the predicted heat published with the shard's load for the re-shard planner.
+     */
+    public void predicted(long offset) {
+        load.recordPredicted(offset);
     }
 
     /** Counts prefetched blocks a demand read then found in the RAM tier (the prefetcher's bookkeeping). */

@@ -1,5 +1,6 @@
 package io.shardgate.gateway.engine;
 
+import io.shardgate.core.reshard.ShardLoad;
 import io.shardgate.core.map.ShardMap;
 import io.shardgate.core.plan.PlanRequest;
 import io.shardgate.core.plan.PlanResult;
@@ -326,6 +327,16 @@ public final class LocalVolumeManager implements VolumeManager, ClusterView, Vol
     public Future<VolumeStats> stats(String volume) {
         try {
             return Future.succeededFuture(entry(volume).volume().stats());
+        } catch (VolumeException e) {
+            return Future.failedFuture(e);
+        }
+    }
+
+    @Override
+    public Future<List<ShardLoad>> heat(String volume) {
+        try {
+            long version = entry(volume).map().get().version();
+            return Future.succeededFuture(ShardLoads.ofVolume(volume, version, List.of(load.latest())));
         } catch (VolumeException e) {
             return Future.failedFuture(e);
         }

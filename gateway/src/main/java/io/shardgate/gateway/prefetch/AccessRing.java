@@ -49,16 +49,17 @@ final class AccessRing {
 
     /** Producer side: any thread. */
     void offer(LocalVolume v, long off, long len, boolean write, boolean ramHit, long atNanos) {
-        long seq = cursor.getAndIncrement();
+        long seq = cursor.getAndIncrement(); // the one atomic read-modify-write of the hand-off
         int s = (int) (seq & mask);
-        published.set(s, WRITING);
+        published.setOpaque(s, WRITING);
         VarHandle.storeStoreFence(); // the marker is visible before any field changes
         volume[s] = v;
         offset[s] = off;
         length[s] = len;
         nanos[s] = atNanos;
         flags[s] = (byte) ((write ? WRITE : 0) | (ramHit ? RAM_HIT : 0));
-        published.set(s, seq); // the volatile write publishes the fields above
+        // a release store publishes the fields above: ordered without a full fence (a plain store on x86)
+        published.setRelease(s, seq);
     }
 
     /** What the consumer sees of one access; reused, valid until the next {@link #poll}. */
@@ -75,7 +76,7 @@ final class AccessRing {
     boolean poll(Access into) {
         while (true) {
             int s = (int) (next & mask);
-            long seq = published.get(s);
+            long seq = published.getAcquire(s);
             if (seq < next) {
                 return false; // not published yet (or being written)
             }
@@ -92,7 +93,7 @@ final class AccessRing {
             into.write = (flags[s] & WRITE) != 0;
             into.ramHit = (flags[s] & RAM_HIT) != 0;
             VarHandle.loadLoadFence(); // the field reads above happen before the check below
-            if (published.get(s) != next) { // overwritten while we read it
+            if (published.getAcquire(s) != next) { // overwritten while we read it
                 lost++;
                 next++;
                 continue;

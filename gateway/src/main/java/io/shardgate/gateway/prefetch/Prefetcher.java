@@ -1,5 +1,6 @@
 package io.shardgate.gateway.prefetch;
 
+import io.shardgate.core.spec.WorkloadType;
 import io.shardgate.gateway.engine.AccessListener;
 import io.shardgate.gateway.engine.LocalVolume;
 import io.shardgate.predictor.policy.PrefetchPolicy;
@@ -13,10 +14,10 @@ import java.nio.file.Path;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 
 /**
  * The owner's prefetcher and access recorder. The I/O path hands every completed request to it through a lock-free
@@ -24,7 +25,10 @@ import java.util.concurrent.locks.LockSupport;
  * <ul>
  *   <li>records the access to a rotating trace file ({@code <trace dir>/<volume>/<volume>-<n>.sgtrace}, the
  *       gateway format the predictor's readers read), when recording is on;</li>
- *   <li>feeds it to the volume's prefetch policy and loads the blocks the policy names into the tiers with
+ *   <li>feeds it to the volume's prefetch policy ({@link PolicyChooser}: by the volume's workload type, looked up
+ *       again every {@value #WORKLOAD_RECHECK_SECONDS} s so a retype takes effect), counts each request the policy
+ *       predicts against its chunk (the predicted heat published with the shard load, {@link LocalVolume#predicted}),
+ *       and loads the blocks the policy names into the tiers with
  *       {@link LocalVolume#prefetch} (which skips cached ranges and never overwrites newer data), most critical
  *       first, within a budget: at most {@code maxInFlight} prefetch reads at once and {@code maxBytesPerSec} of
  *       backend reads per second;</li>
@@ -41,9 +45,17 @@ public final class Prefetcher implements AccessListener, AutoCloseable {
     private static final int MAX_RUN_BLOCKS = 32;
     /** Prefetched blocks remembered per volume for the used/wasted counts. */
     private static final int TRACKED_BLOCKS = 1 << 16;
+    static final int WORKLOAD_RECHECK_SECONDS = 30;
+    /**
+     * How long the worker sleeps when the ring is empty. Long enough that under load it wakes for batches of
+     * hundreds of accesses (each wake-up is a context switch competing with the event loops), short enough that
+     * prefetches still lead the reads they serve; the ring holds 64 Ki accesses, 0.3 s at 200,000 IOPS.
+     */
+    private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     private final AccessRing ring = new AccessRing(1 << 16);
-    private final Callable<PrefetchPolicy> policies;
+    private final PolicyChooser policies;
+    private final Function<String, WorkloadType> workloads;
     private final Path traceDir;
     private final int maxInFlight;
     private final long maxBytesPerSec;
@@ -56,8 +68,11 @@ public final class Prefetcher implements AccessListener, AutoCloseable {
 
     /** What the prefetcher keeps per volume (worker thread only). */
     private final class VolumeState {
-        final PrefetchPolicy policy;
+        PrefetchPolicy policy;
+        WorkloadType workload;
+        long workloadCheckedAt;
         final GatewayTraceWriter trace;
+        final long traceStart = System.nanoTime();
         final LinkedHashMap<Long, Boolean> prefetched = new LinkedHashMap<>(1024, 0.75f, false) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
@@ -69,22 +84,26 @@ public final class Prefetcher implements AccessListener, AutoCloseable {
             }
         };
         final long[] run = new long[2]; // first block, count
+        long lastPredicted = -2;
         long wasted;
 
-        VolumeState(PrefetchPolicy policy, GatewayTraceWriter trace) {
-            this.policy = policy;
+        VolumeState(GatewayTraceWriter trace) {
             this.trace = trace;
         }
     }
 
     /**
-     * @param policies       makes a fresh policy per volume (null result or {@code none}: no prefetching)
+     * @param policies       chooses a fresh policy per volume ({@code none}: no prefetching)
+     * @param workloads      a volume's workload type by name (may block: called on the prefetcher's thread only; an
+     *                       exception means unknown for now, {@code general} is used)
      * @param traceDir       where access traces go, or null for no recording
      * @param maxInFlight    prefetch reads in flight at once, at most
      * @param maxBytesPerSec backend bytes per second prefetching may read
      */
-    public Prefetcher(Callable<PrefetchPolicy> policies, Path traceDir, int maxInFlight, long maxBytesPerSec) {
+    public Prefetcher(PolicyChooser policies, Function<String, WorkloadType> workloads, Path traceDir,
+                      int maxInFlight, long maxBytesPerSec) {
         this.policies = policies;
+        this.workloads = workloads;
         this.traceDir = traceDir;
         this.maxInFlight = maxInFlight;
         this.maxBytesPerSec = maxBytesPerSec;
@@ -94,8 +113,9 @@ public final class Prefetcher implements AccessListener, AutoCloseable {
     }
 
     @Override
-    public void accessed(LocalVolume volume, long offset, long length, boolean write, boolean ramHit, long nanos) {
-        ring.offer(volume, offset, length, write, ramHit, System.nanoTime());
+    public void accessed(LocalVolume volume, long offset, long length, boolean write, boolean ramHit,
+                         long completedAt) {
+        ring.offer(volume, offset, length, write, ramHit, completedAt);
     }
 
     private void run() {
@@ -108,7 +128,7 @@ public final class Prefetcher implements AccessListener, AutoCloseable {
                 lastFlush = System.nanoTime();
             }
             if (!any) {
-                LockSupport.parkNanos(500_000);
+                LockSupport.parkNanos(IDLE_PARK_NANOS);
             }
         }
         drain(a); // what arrived before close() is recorded too
@@ -128,27 +148,45 @@ public final class Prefetcher implements AccessListener, AutoCloseable {
         return any;
     }
 
-    private VolumeState state(LocalVolume v) throws IOException {
+    /** The volume's state, its policy chosen again when its workload type was last looked up long ago. */
+    private VolumeState state(LocalVolume v, long now) throws IOException {
         VolumeState s = volumes.get(v);
         if (s == null) {
-            PrefetchPolicy p;
-            try {
-                p = policies.call();
-            } catch (Exception e) {
-                throw new IOException("no prefetch policy for " + v.name() + ": " + e.getMessage(), e);
-            }
             GatewayTraceWriter w = traceDir == null ? null
                     : new GatewayTraceWriter(traceDir.resolve(v.name()), v.name(), 64L << 20, 4);
-            s = new VolumeState(p == null || p.name().equals("none") ? null : p, w);
+            s = new VolumeState(w);
             volumes.put(v, s);
+        }
+        if (s.workload == null || now - s.workloadCheckedAt > TimeUnit.SECONDS.toNanos(WORKLOAD_RECHECK_SECONDS)) {
+            s.workloadCheckedAt = now;
+            WorkloadType w = workloadOf(v);
+            if (w != s.workload) {
+                PrefetchPolicy p = policies.create(w);
+                s.policy = p.name().equals("none") ? null : p;
+                s.lastPredicted = -2;
+                LOG.info("volume {} ({} workload): prefetch policy {}", v.name(),
+                        w.name().toLowerCase(java.util.Locale.ROOT), policies.describe(w));
+                s.workload = w;
+            }
         }
         return s;
     }
 
+    private WorkloadType workloadOf(LocalVolume v) {
+        try {
+            WorkloadType w = workloads.apply(v.name());
+            return w == null ? WorkloadType.GENERAL : w;
+        } catch (RuntimeException e) {
+            LOG.debug("workload of {} unknown for now: {}", v.name(), e.toString());
+            return WorkloadType.GENERAL;
+        }
+    }
+
     private void handle(AccessRing.Access a) throws IOException {
-        VolumeState s = state(a.volume);
+        VolumeState s = state(a.volume, a.nanos);
         if (s.trace != null) {
-            s.trace.record(0, a.offset, (int) Math.min(Integer.MAX_VALUE, a.length), a.write);
+            s.trace.recordAt(a.nanos - s.traceStart, 0, a.offset, (int) Math.min(Integer.MAX_VALUE, a.length),
+                    a.write);
         }
         long first = a.offset / BLOCK;
         long last = (a.offset + Math.max(1, a.length) - 1) / BLOCK;
@@ -177,7 +215,14 @@ public final class Prefetcher implements AccessListener, AutoCloseable {
         s.run[1] = 0;
         s.policy.onAccess(new AccessRecord(a.nanos, 0, a.offset, (int) Math.min(Integer.MAX_VALUE, a.length),
                 false), block -> {
-            if (block < 0 || block >= volumeBlocks || s.prefetched.containsKey(block)) {
+            if (block < 0 || block >= volumeBlocks) {
+                return;
+            }
+            if (block != s.lastPredicted + 1) {
+                v.predicted(block * BLOCK); // a new predicted request: its heat counts whether or not it is loaded
+            }
+            s.lastPredicted = block;
+            if (s.prefetched.containsKey(block)) {
                 return;
             }
             if (s.run[1] > 0 && block == s.run[0] + s.run[1] && s.run[1] < MAX_RUN_BLOCKS) {

@@ -43,6 +43,7 @@ public final class RestApi {
     static final List<String> ROUTES = List.of("GET /v1/health", "GET /v1/openapi.json", "GET /metrics",
             "POST /v1/volumes", "GET /v1/volumes", "GET /v1/volumes/{name}", "DELETE /v1/volumes/{name}",
             "POST /v1/volumes/{name}/extend", "GET /v1/volumes/{name}/shards", "GET /v1/volumes/{name}/stats",
+            "GET /v1/volumes/{name}/heat",
             "POST /v1/volumes/{name}/snapshots", "GET /v1/volumes/{name}/snapshots",
             "DELETE /v1/volumes/{name}/snapshots/{snapshot}", "POST /v1/volumes/{name}/revert",
             "PUT /v1/volumes/{name}/spec", "POST /v1/volumes/{name}/exports",
@@ -130,6 +131,9 @@ public final class RestApi {
                 RestApi::mapJson));
         r.get("/v1/volumes/:name/stats").handler(ctx -> reply(ctx, 200, cluster.stats(ctx.pathParam("name")),
                 JsonObject::mapFrom));
+        r.get("/v1/volumes/:name/heat").handler(ctx -> reply(ctx, 200, cluster.heat(ctx.pathParam("name")),
+                list -> new JsonObject().put("volume", ctx.pathParam("name")).put("shards",
+                        new JsonArray(list.stream().map(RestApi::heatJson).toList()))));
         r.put("/v1/volumes/:name/spec").handler(ctx -> reply(ctx, 200, call(() -> volumes.respec(
                 ctx.pathParam("name"), RequestBodies.respec(RequestBodies.object(ctx.body().buffer())))),
                 RestApi::volumeJson));
@@ -285,5 +289,14 @@ public final class RestApi {
                 .put("reserved", new JsonObject().put("iops", s.reserved().iops())
                         .put("bandwidthMBps", s.reserved().bandwidthMBps()))
                 .put("opsPerSec", s.opsPerSec()).put("bytesPerSec", s.bytesPerSec()).put("ownedShards", s.ownedShards());
+    }
+
+    static JsonObject heatJson(io.shardgate.core.reshard.ShardLoad l) {
+        return new JsonObject().put("shard", l.shardIndex()).put("mapVersion", l.mapVersion())
+                .put("opsPerSec", l.opsPerSec()).put("predictedOpsPerSec", l.predictedOpsPerSec())
+                .put("heatOpsPerSec", l.heatOpsPerSec())
+                .put("chunkOps", new JsonArray(java.util.Arrays.stream(l.chunkOps()).boxed().toList()))
+                .put("predictedChunkOps", new JsonArray(java.util.Arrays.stream(l.predictedChunkOps()).boxed()
+                        .toList()));
     }
 }

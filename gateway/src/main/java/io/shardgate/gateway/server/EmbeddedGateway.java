@@ -10,7 +10,8 @@ import io.shardgate.gateway.cluster.ClusterVolumeManager;
 import io.shardgate.gateway.engine.CapacityEmulator;
 import io.shardgate.gateway.engine.LoadMonitor;
 import io.shardgate.gateway.prefetch.Prefetcher;
-import io.shardgate.predictor.policy.Policies;
+import io.shardgate.gateway.prefetch.PolicyChooser;
+import io.shardgate.core.spec.WorkloadType;
 import io.shardgate.gateway.engine.LocalVolumeManager;
 import io.shardgate.gateway.engine.Owner;
 import io.shardgate.gateway.io.VolumeResolver;
@@ -95,9 +96,10 @@ public final class EmbeddedGateway implements AutoCloseable {
         Owner owner = new Owner(options.serverId(), store, storePool, registry, ram, nvme);
         load = new LoadMonitor(owner, vertx, options.loadIntervalMs()).start();
         EmbeddedOptions.Prefetch pf = options.prefetch();
+        VolumeManager[] managerOfWorkloads = new VolumeManager[1]; // set below, before any volume is served
         if (pf.active()) {
-            Policies.create(pf.policy(), pf.model()); // a bad name or model fails the start, not every volume
-            prefetcher = new Prefetcher(() -> Policies.create(pf.policy(), pf.model()),
+            PolicyChooser chooser = PolicyChooser.of(pf.policy(), pf.models()); // bad names or models fail the start
+            prefetcher = new Prefetcher(chooser, name -> workloadOf(managerOfWorkloads[0], name),
                     pf.recordTraces() ? options.dataDir().resolve("traces") : null, pf.maxInFlight(),
                     pf.maxMBps() * 1_000_000);
             owner.listenTo(prefetcher);
@@ -126,6 +128,7 @@ public final class EmbeddedGateway implements AutoCloseable {
             resolver = cluster;
         }
         volumeNames = resolver;
+        managerOfWorkloads[0] = manager;
         nbd = new NbdServer(vertx, resolver, new NbdServerOptions().setHost(options.host()).setPort(options.nbdPort()));
         int nbdPort = nbd.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         if (options.iscsiPort() >= 0) {
@@ -259,5 +262,21 @@ public final class EmbeddedGateway implements AutoCloseable {
             nvme.close();
         }
         LOG.info("ShardGate embedded gateway {} stopped", options.serverId());
+    }
+
+    /** A volume's workload type, asked of the volume manager (blocks: for the prefetcher's own thread only). */
+    private static WorkloadType workloadOf(VolumeManager manager, String volume) {
+        if (manager == null) {
+            throw new IllegalStateException("the volume manager is not started yet");
+        }
+        try {
+            return manager.get(volume).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).spec()
+                    .workload();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("workload of " + volume + ": " + e.getMessage(), e);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.shardgate.gateway.server;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Settings of a single-node gateway, validated at construction; each error names its flag.
@@ -37,18 +38,21 @@ public record EmbeddedOptions(Path dataDir, String host, int nbdPort, int restPo
     /**
      * Access recording and prefetching on the owners.
      *
-     * @param policy         the prefetch policy ({@code predict eval --policies} names), {@code none} for none
-     * @param model          the model file of the {@code lstm} policy, else null
+     * @param policy         the prefetch policy: {@code auto} (by workload type, see
+     *                       {@link io.shardgate.gateway.prefetch.PolicyChooser}), a {@code predict eval --policies}
+     *                       name for every volume, {@code none} for none
+     * @param models         model files: one for {@code lstm}, any number (one per workload type) for {@code auto}
      * @param recordTraces   record every owner access to rotating trace files under {@code DATA_DIR/traces}
      * @param maxInFlight    prefetch reads in flight at once, at most
      * @param maxMBps        backend megabytes per second prefetching may read
      */
-    public record Prefetch(String policy, Path model, boolean recordTraces, int maxInFlight, long maxMBps) {
+    public record Prefetch(String policy, List<Path> models, boolean recordTraces, int maxInFlight, long maxMBps) {
         /** Neither recording nor prefetching. */
-        public static final Prefetch OFF = new Prefetch("none", null, false, 16, 200);
+        public static final Prefetch OFF = new Prefetch("none", List.of(), false, 16, 200);
 
         public Prefetch {
             require(policy != null && !policy.isBlank(), "--prefetch-policy", "is required");
+            models = models == null ? List.of() : List.copyOf(models);
             require(maxInFlight >= 1 && maxInFlight <= 1024, "--prefetch-inflight", "must be 1-1024, was "
                     + maxInFlight);
             require(maxMBps >= 1, "--prefetch-mbps", "must be >= 1, was " + maxMBps);

@@ -11,4 +11,11 @@ public interface ClusterView {
 
     /** Fails with {@link VolumeException.Kind#NOT_FOUND} for an unknown volume. */
     Future<VolumeStats> stats(String volume);
+
+    /**
+     * The latest load of each shard of the volume, measured and predicted (the prefetch policy's heat), from every
+     * owner's last load report, in shard order; shards whose owner has not reported yet are missing. Fails with
+     * {@link VolumeException.Kind#NOT_FOUND} for an unknown volume.
+     */
+    Future<List<io.shardgate.core.reshard.ShardLoad>> heat(String volume);
 }

@@ -8,7 +8,8 @@ import io.shardgate.gateway.engine.LocalVolume;
 import io.shardgate.gateway.engine.Owner;
 import io.shardgate.gateway.store.MemoryStore;
 import io.shardgate.gateway.tier.RamTier;
-import io.shardgate.predictor.policy.Policies;
+import io.shardgate.core.reshard.ShardLoad;
+import io.shardgate.core.spec.WorkloadType;
 import io.shardgate.predictor.trace.AccessRecord;
 import io.shardgate.predictor.trace.TraceReader;
 import io.shardgate.predictor.trace.TraceReaders;
@@ -54,6 +55,10 @@ class PrefetcherTest {
         return owner.open("v", () -> map, Layers.of("v"));
     }
 
+    private static PolicyChooser readahead32() throws java.io.IOException {
+        return PolicyChooser.of("readahead32", List.of());
+    }
+
     /** Waits until the prefetcher has caught up: nothing it issued is still in flight and the counts settle. */
     private static void settle() throws InterruptedException {
         Thread.sleep(300);
@@ -69,8 +74,8 @@ class PrefetcherTest {
         for (int c = 1; c < SIZE / CHUNK; c++) {
             store.write("v", c, 0, java.nio.ByteBuffer.wrap(data, c * CHUNK, CHUNK));
         }
-        try (Prefetcher p = new Prefetcher(() -> Policies.create("readahead32", null), dir.resolve("traces"), 8,
-                1L << 30)) {
+        try (Prefetcher p = new Prefetcher(readahead32(), name -> WorkloadType.GENERAL, dir.resolve("traces"),
+                8, 1L << 30)) {
             owner.listenTo(p);
             LocalVolume v = volume(owner);
             for (int i = 0; i < 256; i++) {
@@ -116,7 +121,8 @@ class PrefetcherTest {
     void theBudgetBoundsPrefetchReads() throws Exception {
         Owner owner = new Owner("me", store, vertx.createSharedWorkerExecutor("t2", 4), new SimpleMeterRegistry(),
                 ram, null);
-        try (Prefetcher p = new Prefetcher(() -> Policies.create("readahead32", null), null, 1, 64 * 4096)) {
+        try (Prefetcher p = new Prefetcher(readahead32(), name -> WorkloadType.GENERAL, null, 1,
+                64 * 4096)) {
             owner.listenTo(p);
             LocalVolume v = volume(owner);
             for (int i = 0; i < 512; i++) {
@@ -125,6 +131,32 @@ class PrefetcherTest {
             settle();
             assertTrue(v.stats().prefetchIssued() <= 64 * 2, "at most 64 blocks per second (the test runs under"
                     + " two seconds), issued " + v.stats().prefetchIssued());
+        }
+    }
+
+    @Test
+    void predictedRequestsArePublishedAsHeatAheadOfTheMeasuredLoad() throws Exception {
+        Owner owner = new Owner("me", store, vertx.createSharedWorkerExecutor("t3", 4), new SimpleMeterRegistry(),
+                ram, null);
+        try (Prefetcher p = new Prefetcher(readahead32(), name -> WorkloadType.GENERAL, null, 8, 1L << 30)) {
+            owner.listenTo(p);
+            LocalVolume v = volume(owner);
+            v.sampleLoad(System.nanoTime()); // start the interval
+            for (int i = 0; i < 64; i++) { // chunks 0-3 (16 blocks each), sequentially
+                await(v.read(i * 4096L, 4096));
+            }
+            settle();
+            ShardLoad load = v.sampleLoad(System.nanoTime()).get(0);
+            long[] predicted = load.predictedChunkOps();
+            assertEquals(SIZE / CHUNK, predicted.length);
+            assertTrue(load.predictedOpsPerSec() > 0, "readahead predicted requests: " + load);
+            assertTrue(predicted[4] + predicted[5] > 0, "heat ahead of the reads (chunks 4-5): "
+                    + java.util.Arrays.toString(predicted));
+            for (int c = 7; c < predicted.length; c++) {
+                assertEquals(0, predicted[c], "readahead32 never looks beyond 32 blocks: chunk " + c);
+            }
+            assertEquals(0, load.chunkOps()[4], "no demand read reached chunk 4");
+            assertTrue(load.heatChunkOps()[4] > 0, "so its heat is the prediction alone");
         }
     }
 }

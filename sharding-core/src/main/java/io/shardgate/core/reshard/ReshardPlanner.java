@@ -11,7 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Proposes at most one change per volume per call, from measured load: split a shard that carries too large a share
+ * Proposes at most one change per volume per call, from measured load (splits also from the predicted heat the
+ * owners' prefetch policies publish, see {@link ShardLoad#heatOpsPerSec()}): split a shard that carries too large a share
  * of its owner's capacity (at its load median, chunk-aligned, the upper part to the least-loaded server of the
  * spine), else move the hottest shard off an overloaded server to one that stays under the low-water mark, else
  * merge two cold neighbours of the same owner. Pure and thread-safe; the caller keeps the time of each volume's
@@ -75,10 +76,10 @@ public final class ReshardPlanner {
         double hottestShare = options.splitShare();
         for (int i = 0; i < byShard.length; i++) {
             double cap = capacityOf(topology, map.owner(i));
-            if (byShard[i] != null && cap > 0 && byShard[i].opsPerSec() / cap > hottestShare
+            if (byShard[i] != null && cap > 0 && byShard[i].heatOpsPerSec() / cap > hottestShare
                     && chunksIn(map, i) >= 2) {
                 hottest = i;
-                hottestShare = byShard[i].opsPerSec() / cap;
+                hottestShare = byShard[i].heatOpsPerSec() / cap;
             }
         }
         if (hottest < 0) {
@@ -88,9 +89,11 @@ public final class ReshardPlanner {
         if (target == null) {
             return Optional.empty();
         }
-        long at = loadMedian(map, hottest, byShard[hottest].chunkOps());
+        ShardLoad hot = byShard[hottest];
+        long at = loadMedian(map, hottest, hot.heatChunkOps());
+        String what = hot.predictedOpsPerSec() > hot.opsPerSec() ? " is predicted to carry " : " carries ";
         return Optional.of(new ReshardProposal.Split(map.volume(), map.version(), hottest, at, target,
-                "shard " + hottest + " carries " + percent(hottestShare) + " of " + map.owner(hottest)
+                "shard " + hottest + what + percent(hottestShare) + " of " + map.owner(hottest)
                         + "'s IOPS capacity (split above " + percent(options.splitShare()) + ")"));
     }
 

@@ -48,6 +48,25 @@ class ReshardPlannerTest {
     }
 
     @Test
+    void predictedHeatSplitsAShardTheWorkloadIsMovingIntoAtTheMedianOfMeasuredPlusPredicted() {
+        // measured: 3000 ops/s (30%, under the 50% threshold) spread evenly; predicted: 7000 ops/s, all in chunks 6-7
+        long[] measured = {375, 375, 375, 375, 375, 375, 375, 375};
+        long[] predicted = {0, 0, 0, 0, 0, 0, 3500, 3500};
+        ShardLoad heating = new ShardLoad("v", 0, 3, 3000, 0, 1, 100, measured, 7000, predicted);
+        assertEquals(7000, heating.heatOpsPerSec());
+        var p = planner.propose(map(), List.of(heating), Map.of(), topology, Long.MIN_VALUE, 0);
+        var split = assertInstanceOf(ReshardProposal.Split.class, p.orElseThrow());
+        assertEquals(7L * CHUNK, split.atOffset(), "heat 6125 in chunks 0-6, 3875 in chunk 7: the most even cut");
+        assertTrue(split.reason().contains("predicted"), split.reason());
+
+        ShardLoad measuredOnly = new ShardLoad("v", 0, 3, 3000, 0, 1, 100, measured);
+        assertTrue(planner.propose(map(), List.of(measuredOnly), Map.of(), topology, Long.MIN_VALUE, 0).isEmpty(),
+                "without the prediction the same measured load is no reason to split");
+        ShardLoad quietPrediction = new ShardLoad("v", 0, 3, 6000, 0, 1, 100, measured, 10, new long[8]);
+        assertEquals(6000, quietPrediction.heatOpsPerSec(), "a low prediction never hides measured load");
+    }
+
+    @Test
     void hysteresisMeansNothingJustUnderTheThresholdAndNothingDuringCoolDown() {
         var quiet = planner.propose(map(), List.of(load(0, 4900, new long[0])), Map.of(), topology,
                 Long.MIN_VALUE, 0);
