@@ -141,6 +141,17 @@ class GatewayClient(object):
         """``GET /v1/cluster/servers`` → the list of servers."""
         return self._call('GET', '/v1/cluster/servers')['servers']
 
+    def capacity(self):
+        """``GET /v1/cluster/capacity`` → provisioned bytes and, when the
+        store has a bound, its ``store`` capacity; None from a gateway that
+        predates the endpoint (404)."""
+        try:
+            return self._call('GET', '/v1/cluster/capacity')
+        except GatewayError as e:
+            if getattr(e, 'status', None) == 404:
+                return None
+            raise
+
     def volumes(self):
         return self._call('GET', '/v1/volumes')['volumes']
 

@@ -151,17 +151,33 @@ class ShardGateDriver(driver.VolumeDriver):
         try:
             servers = self.client.servers()
             provisioned = stats.provisioned_gb_by_spine(self.client.volumes())
+            capacity = self.client.capacity() or {}
         except gw.GatewayError as e:
             LOG.error('ShardGate: cannot refresh stats: %s', e)
             data['backend_state'] = 'down'
             self._stats = data
             return
         data['backend_state'] = 'up'
-        for pool in stats.spine_pools(servers, provisioned):
+        for pool in stats.spine_pools(servers, provisioned,
+                                      capacity.get('store'),
+                                      self._over_subscription()):
             pool['filter_function'] = self.get_filter_function()
             pool['goodness_function'] = self.get_goodness_function()
             data['pools'].append(pool)
         self._stats = data
+
+    def _over_subscription(self):
+        """Cinder's own ``max_over_subscription_ratio`` option, reported as
+        is: a number, or 'auto' (the scheduler then derives it from the
+        provisioned and used capacity); 1.0 when unset."""
+        ratio = getattr(self.configuration, 'max_over_subscription_ratio',
+                        None)
+        if ratio == 'auto':
+            return ratio
+        try:
+            return float(ratio)
+        except (TypeError, ValueError):
+            return 1.0
 
     def get_default_goodness_function(self):
         """Prefer the spine with the most performance headroom (0-100)."""

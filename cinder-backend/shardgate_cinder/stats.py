@@ -1,14 +1,25 @@
 """Cinder pool stats from the gateway's topology (pure functions, no I/O).
 
 One Cinder pool per spine. The gateway reports performance capacity (IOPS,
-bandwidth) per server, not byte capacity: the durable store behind it (Ceph,
-a local directory) is what holds bytes, so the byte capacity is reported as
-``unknown`` and the performance headroom is what the scheduler weighs.
+bandwidth) per server, and the byte capacity of the durable store behind all
+spines (``GET /v1/cluster/capacity``: for Ceph, the cluster's raw capacity).
+Every spine's pool shows that shared store's capacity, as Cinder's RBD driver
+does for pools of one Ceph cluster; ``unknown`` when the store has no bound
+(memory) or the gateway predates the endpoint. The performance headroom is
+what the goodness function weighs.
 """
 
+_GIB = float(1 << 30)
 
-def spine_pools(servers, provisioned_gb_by_spine=None):
+
+def spine_pools(servers, provisioned_gb_by_spine=None, store=None,
+                over_subscription=1.0):
     """One pool dict per spine, sorted by spine name.
+
+    :param store: the ``store`` object of ``GET /v1/cluster/capacity``
+        (``totalBytes``, ``availableBytes``), or None when unknown
+    :param over_subscription: ``max_over_subscription_ratio`` to report
+        (volumes are thin)
 
     Dead servers count for nothing: their IOPS cannot be planned on.
 
@@ -19,6 +30,7 @@ def spine_pools(servers, provisioned_gb_by_spine=None):
     the default goodness function returns.
     """
     provisioned = provisioned_gb_by_spine or {}
+    total_gb, free_gb = byte_capacity_gb(store)
     spines = {}
     for s in servers:
         p = spines.setdefault(s.get('spine') or 'unknown', {
@@ -46,13 +58,13 @@ def spine_pools(servers, provisioned_gb_by_spine=None):
             'region': p['region'],
             'servers': p['servers'],
             'servers_alive': p['servers_alive'],
-            'total_capacity_gb': 'unknown',
-            'free_capacity_gb': 'unknown',
+            'total_capacity_gb': total_gb,
+            'free_capacity_gb': free_gb,
             'provisioned_capacity_gb': provisioned.get(spine, 0),
             'reserved_percentage': 0,
             'thin_provisioning_support': True,
             'thick_provisioning_support': False,
-            'max_over_subscription_ratio': 1.0,
+            'max_over_subscription_ratio': over_subscription,
             'QoS_support': True,
             'multiattach': False,
             'online_extend_support': True,
@@ -65,6 +77,16 @@ def spine_pools(servers, provisioned_gb_by_spine=None):
                                              p['total_bandwidth_mbps']),
         })
     return pools
+
+
+def byte_capacity_gb(store):
+    """(total, free) GiB of the store, rounded down to 0.01; 'unknown' when
+    the store reports no capacity."""
+    if not store or 'totalBytes' not in store:
+        return 'unknown', 'unknown'
+    total = int(store['totalBytes']) / _GIB
+    free = int(store.get('availableBytes', 0)) / _GIB
+    return (int(total * 100) / 100.0, int(max(0.0, free) * 100) / 100.0)
 
 
 def headroom(free_iops, total_iops, free_bw, total_bw):

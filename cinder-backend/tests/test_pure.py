@@ -105,6 +105,21 @@ class StatsTest(test.TestCase):
         self.assertEqual(10, s2['performance_headroom'])
         self.assertEqual(75, s1['performance_headroom'])
 
+    def test_byte_capacity_from_the_store_or_unknown(self):
+        gib = 1 << 30
+        pools = stats.spine_pools(
+            [self.server('a', 's1', 1000, 100.0, 0, 0.0),
+             self.server('b', 's2', 1000, 100.0, 0, 0.0)], {},
+            {'totalBytes': 10 * gib, 'usedBytes': 3 * gib,
+             'availableBytes': 7 * gib + gib // 2}, 20.0)
+        self.assertEqual([(10.0, 7.5, 20.0)] * 2,
+                         [(p['total_capacity_gb'], p['free_capacity_gb'],
+                           p['max_over_subscription_ratio']) for p in pools])
+        unknown = stats.spine_pools([self.server('a', 's1', 1, 1.0, 0, 0.0)])
+        self.assertEqual(('unknown', 'unknown'),
+                         (unknown[0]['total_capacity_gb'],
+                          unknown[0]['free_capacity_gb']))
+
     def test_headroom_bounds(self):
         self.assertEqual(0, stats.headroom(10, 0, 10, 10))
         self.assertEqual(100, stats.headroom(10, 10, 10, 10))

@@ -110,6 +110,14 @@ class StatsTest(base.GatewayTestCase):
                          before['total_iops'])
         self.assertEqual('capabilities.performance_headroom',
                          before['goodness_function'])
+        # byte capacity: the gateway's store (a local directory here), the
+        # same for every spine, a real figure rather than 'unknown'
+        store = self.gateway.capacity()['store']
+        self.assertAlmostEqual(store['totalBytes'] / float(1 << 30),
+                               before['total_capacity_gb'], delta=0.01)
+        self.assertGreater(before['free_capacity_gb'], 0)
+        self.assertLessEqual(before['free_capacity_gb'],
+                             before['total_capacity_gb'])
         v = self.created(self.volume_type({'sharding:iops': '4000',
                                            'sharding:throughput_mbps': '100'}),
                          size=2)

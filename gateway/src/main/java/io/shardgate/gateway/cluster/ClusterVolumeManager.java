@@ -764,6 +764,11 @@ public final class ClusterVolumeManager implements VolumeManager, ClusterView, V
     }
 
     @Override
+    public Future<java.util.Optional<io.shardgate.gateway.store.StoreCapacity>> storeCapacity() {
+        return blocking(store::capacity);
+    }
+
+    @Override
     public BlockVolume open(String name) {
         Entry e = entries.get(name);
         return e == null ? null : e.routed();

@@ -343,6 +343,11 @@ public final class LocalVolumeManager implements VolumeManager, ClusterView, Vol
     }
 
     @Override
+    public Future<java.util.Optional<io.shardgate.gateway.store.StoreCapacity>> storeCapacity() {
+        return owner.pool().executeBlocking(store::capacity, false);
+    }
+
+    @Override
     public BlockVolume open(String name) {
         Entry e = volumes.get(name);
         return e == null ? null : e.volume();

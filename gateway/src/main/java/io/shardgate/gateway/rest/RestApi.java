@@ -48,7 +48,7 @@ public final class RestApi {
             "DELETE /v1/volumes/{name}/snapshots/{snapshot}", "POST /v1/volumes/{name}/revert",
             "PUT /v1/volumes/{name}/spec", "POST /v1/volumes/{name}/exports",
             "DELETE /v1/volumes/{name}/exports/{initiator}", "POST /v1/volumes/{name}/reshard", "GET /v1/volumes/{name}/migrations",
-            "GET /v1/cluster/servers");
+            "GET /v1/cluster/servers", "GET /v1/cluster/capacity");
 
     private final VolumeManager volumes;
     private final ClusterView cluster;
@@ -143,6 +143,8 @@ public final class RestApi {
         r.get("/v1/volumes/:name/migrations").handler(ctx -> reply(ctx, 200, volumes.migrations(ctx.pathParam("name")),
                 list -> new JsonObject().put("migrations", new JsonArray(list.stream().map(JsonObject::mapFrom)
                         .toList()))));
+        r.get("/v1/cluster/capacity").handler(ctx -> reply(ctx, 200, cluster.storeCapacity()
+                        .compose(store -> volumes.list().map(list -> capacityJson(store, list))), j -> j));
         r.get("/v1/cluster/servers").handler(ctx -> reply(ctx, 200, cluster.servers(),
                 list -> new JsonObject().put("servers", new JsonArray(list.stream().map(RestApi::serverJson).toList()))));
         r.route().last().handler(ctx -> json(ctx, 404, new JsonObject().put("error", "not_found")
@@ -298,5 +300,14 @@ public final class RestApi {
                 .put("chunkOps", new JsonArray(java.util.Arrays.stream(l.chunkOps()).boxed().toList()))
                 .put("predictedChunkOps", new JsonArray(java.util.Arrays.stream(l.predictedChunkOps()).boxed()
                         .toList()));
+    }
+
+    static JsonObject capacityJson(java.util.Optional<io.shardgate.gateway.store.StoreCapacity> store,
+                                   List<VolumeInfo> volumes) {
+        long provisioned = volumes.stream().mapToLong(VolumeInfo::sizeBytes).sum();
+        JsonObject j = new JsonObject().put("provisionedBytes", provisioned).put("volumes", volumes.size());
+        store.ifPresent(c -> j.put("store", new JsonObject().put("totalBytes", c.totalBytes())
+                .put("usedBytes", c.usedBytes()).put("availableBytes", c.availableBytes())));
+        return j;
     }
 }

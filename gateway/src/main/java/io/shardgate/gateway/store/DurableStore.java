@@ -56,6 +56,14 @@ public interface DurableStore extends AutoCloseable {
     /** Idempotent. */
     void deleteMeta(String key) throws IOException;
 
+    /**
+     * The store's byte capacity, or empty when it has no meaningful bound (memory). Blocking (a RADOS call or a file
+     * system query): call it on a worker thread.
+     */
+    default Optional<StoreCapacity> capacity() throws IOException {
+        return Optional.empty();
+    }
+
     @Override
     void close() throws IOException;
 }

@@ -244,4 +244,13 @@ public final class LocalDirectoryStore implements DurableStore {
         }
         open.clear();
     }
+
+    /** The capacity of the file system holding the chunks. */
+    @Override
+    public Optional<StoreCapacity> capacity() throws IOException {
+        java.nio.file.FileStore fs = Files.getFileStore(chunksDir);
+        long total = fs.getTotalSpace();
+        long available = fs.getUsableSpace();
+        return Optional.of(new StoreCapacity(total, Math.max(0, total - fs.getUnallocatedSpace()), available));
+    }
 }

@@ -252,4 +252,15 @@ public final class RadosStore implements DurableStore, AsyncChunkIo {
         rados.ioCtxDestroy(meta);
         rados.shutDown();
     }
+
+    /** The Ceph cluster's raw capacity ({@code rados_cluster_stat}: before replication, all pools together). */
+    @Override
+    public Optional<StoreCapacity> capacity() throws IOException {
+        try {
+            com.ceph.rados.jna.RadosClusterInfo c = rados.clusterStat();
+            return Optional.of(new StoreCapacity(c.kb * 1024, c.kb_used * 1024, c.kb_avail * 1024));
+        } catch (RadosException e) {
+            throw new IOException("cannot read the Ceph cluster's capacity: " + e.getMessage(), e);
+        }
+    }
 }

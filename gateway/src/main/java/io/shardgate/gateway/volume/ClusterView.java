@@ -18,4 +18,7 @@ public interface ClusterView {
      * {@link VolumeException.Kind#NOT_FOUND} for an unknown volume.
      */
     Future<List<io.shardgate.core.reshard.ShardLoad>> heat(String volume);
+
+    /** The durable store's byte capacity, empty when it has none (memory). */
+    Future<java.util.Optional<io.shardgate.gateway.store.StoreCapacity>> storeCapacity();
 }

@@ -110,6 +110,12 @@ class RestApiTest {
         assertEquals(200, call("GET", "/v1/volumes/life/stats", null).status());
         JsonArray servers = call("GET", "/v1/cluster/servers", null).json().getJsonArray("servers");
         assertEquals(1000, servers.getJsonObject(0).getJsonObject("reserved").getLong("iops"));
+        JsonObject capacity = call("GET", "/v1/cluster/capacity", null).json();
+        assertEquals(2097152, capacity.getLong("provisionedBytes"), capacity.encode());
+        JsonObject store = capacity.getJsonObject("store"); // a local directory: its file system
+        assertTrue(store.getLong("totalBytes") > 0 && store.getLong("availableBytes") <= store.getLong("totalBytes"),
+                capacity.encode());
+        assertEquals(java.nio.file.Files.getFileStore(dir).getTotalSpace(), store.getLong("totalBytes"));
         assertEquals(204, call("DELETE", "/v1/volumes/life", null).status());
         assertEquals(404, call("GET", "/v1/volumes/life", null).status());
         assertEquals(404, call("DELETE", "/v1/volumes/life", null).status());

@@ -69,6 +69,18 @@ class RadosStoreIT {
         });
     }
 
+    /** The capacity is the Ceph cluster's own: the test cluster has one memstore OSD of 4 GiB. */
+    @Test
+    void capacityIsTheClustersAndGrowsUsedWhenWritten() throws Exception {
+        try (RadosStore s = new RadosStore(CephCluster.conf(), CephCluster.CLIENT, CephCluster.POOL, CHUNK)) {
+            var c = s.capacity().orElseThrow();
+            org.junit.jupiter.api.Assertions.assertTrue(c.totalBytes() >= 1L << 30 && c.totalBytes() <= 64L << 30,
+                    "one memstore OSD (CEPH_MEMSTORE_BYTES, 4 GiB by default): " + c);
+            org.junit.jupiter.api.Assertions.assertTrue(c.availableBytes() > 0 && c.availableBytes() <= c.totalBytes(),
+                    c.toString());
+        }
+    }
+
     /** The asynchronous calls (librados aio through JNA) agree with the synchronous ones, many in flight at once. */
     @Test
     void asynchronousReadsAndWritesAgreeWithTheSynchronousOnes() throws Exception {
