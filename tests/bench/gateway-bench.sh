@@ -26,17 +26,9 @@ SIZE_MIB=1024
 STORE_THREADS=16
 PROFILE=
 OUT=tests/bench/results
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --runtime) RUNTIME="$2"; shift 2 ;;
-    --size-mib) SIZE_MIB="$2"; shift 2 ;;
-    --out) OUT="$2"; shift 2 ;;
-    --store-threads) STORE_THREADS="$2"; shift 2 ;;
-    --profile) PROFILE="$2"; shift 2 ;;
-    -h|--help) usage; exit 0 ;;
-    *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
-  esac
-done
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "$0")/lib.sh"
+bench_options usage --runtime=RUNTIME --size-mib=SIZE_MIB --out=OUT --store-threads=STORE_THREADS --profile=PROFILE -- "$@"
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
@@ -52,7 +44,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 wait_health() {
   for _ in $(seq 1 120); do
     curl -sf "http://127.0.0.1:$1/v1/health" >/dev/null 2>&1 && return 0
@@ -91,10 +82,6 @@ PIDS+=($!)
 rbd -c "$CONF" create --size "${SIZE_MIB}M" rbd/bench
 sleep 1
 
-# CPU seconds (user + system) a process has used so far, from /proc/PID/stat
-cpu_seconds() {
-  awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$1/stat"
-}
 # CPU seconds per thread name of a process (digits dropped: msgr-worker-0..2 count as one), as JSON
 thread_cpu() {
   python3 - "$1" <<'PY'

@@ -21,16 +21,9 @@ SIZE_MIB=512
 COUNT32=200000
 COUNT1=40000
 OUT=tests/bench/results
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --size-mib) SIZE_MIB="$2"; shift 2 ;;
-    --count-qd32) COUNT32="$2"; shift 2 ;;
-    --count-qd1) COUNT1="$2"; shift 2 ;;
-    --out) OUT="$2"; shift 2 ;;
-    -h|--help) usage; exit 0 ;;
-    *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
-  esac
-done
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "$0")/lib.sh"
+bench_options usage --size-mib=SIZE_MIB --count-qd32=COUNT32 --count-qd1=COUNT1 --out=OUT -- "$@"
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
@@ -46,7 +39,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 REST=$(free_port); NBD=$(free_port); ISCSI=$(free_port)
 
 echo "[1/4] starting an embedded gateway (REST $REST, NBD $NBD, iSCSI $ISCSI)" >&2

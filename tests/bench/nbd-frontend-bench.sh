@@ -27,17 +27,9 @@ SIZE_MIB=1024
 OUT=tests/bench/results
 JFR=0
 PIN=""
-while [[ $# -gt 0 ]]; do
-    case "$1" in
-        --runtime) RUNTIME="$2"; shift 2 ;;
-        --size-mib) SIZE_MIB="$2"; shift 2 ;;
-        --out) OUT="$2"; shift 2 ;;
-        --jfr) JFR=1; shift ;;
-        --pin) PIN="$2"; shift 2 ;;
-        -h|--help) usage; exit 0 ;;
-        *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
-    esac
-done
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "$0")/lib.sh"
+bench_options usage --runtime=RUNTIME --size-mib=SIZE_MIB --out=OUT --jfr=JFR! --pin=PIN -- "$@"
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
@@ -62,7 +54,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 echo "[1/5] classpath" >&2
 mvn -B -o -q -pl gateway -am test-compile dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >&2

@@ -22,16 +22,9 @@ TRACE=../shared/traces/cloudPhysicsIO.csv
 REQUESTS=20000
 POLICY=readahead32
 OUT=tests/bench/results
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --trace) TRACE="$2"; shift 2 ;;
-    --requests) REQUESTS="$2"; shift 2 ;;
-    --policy) POLICY="$2"; shift 2 ;;
-    --out) OUT="$2"; shift 2 ;;
-    -h|--help) usage; exit 0 ;;
-    *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
-  esac
-done
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "$0")/lib.sh"
+bench_options usage --trace=TRACE --requests=REQUESTS --policy=POLICY --out=OUT -- "$@"
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
@@ -44,7 +37,6 @@ stop_gateway() { if [[ -n "$PID" ]]; then kill "$PID" 2>/dev/null || true; wait 
 # shellcheck disable=SC2317  # called by the EXIT trap
 cleanup() { stop_gateway; tests/scripts/ceph-cluster.sh stop "$WORK/ceph" >/dev/null 2>&1 || true; rm -rf "$WORK"; }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 REST=$(free_port); NBD=$(free_port)
 start_gateway() { # data-dir extra-args...
   local data=$1; shift

@@ -19,15 +19,9 @@ USAGE
 ROUNDS=5
 RUNTIME=10
 OUT=tests/bench/results
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --rounds) ROUNDS="$2"; shift 2 ;;
-    --runtime) RUNTIME="$2"; shift 2 ;;
-    --out) OUT="$2"; shift 2 ;;
-    -h|--help) usage; exit 0 ;;
-    *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
-  esac
-done
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "$0")/lib.sh"
+bench_options usage --rounds=ROUNDS --runtime=RUNTIME --out=OUT -- "$@"
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
@@ -41,7 +35,6 @@ stop_gateway() { if [[ -n "$PID" ]]; then kill "$PID" 2>/dev/null || true; wait 
 # shellcheck disable=SC2317  # called by the EXIT trap
 cleanup() { stop_gateway; rm -rf "$WORK"; }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 REST=$(free_port); NBD=$(free_port)
 URI="nbd://127.0.0.1:$NBD/hit"
 start_gateway() { # extra-args...
@@ -51,7 +44,6 @@ start_gateway() { # extra-args...
   for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$REST/v1/health" >/dev/null 2>&1 && return 0; sleep 0.5; done
   echo "the gateway did not start: see $WORK/gateway.log" >&2; return 1
 }
-cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$1/stat"; }
 # CPU seconds of the recorder's own thread ("prefetcher"), 0 when it does not run
 recorder_seconds() {
   local t total=0

@@ -26,16 +26,9 @@ C=1000
 RUNTIME=20
 HOT_RUNTIME=60
 OUT=tests/bench/results
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --capacity) C="$2"; shift 2 ;;
-    --runtime) RUNTIME="$2"; shift 2 ;;
-    --hotspot-runtime) HOT_RUNTIME="$2"; shift 2 ;;
-    --out) OUT="$2"; shift 2 ;;
-    -h|--help) usage; exit 0 ;;
-    *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
-  esac
-done
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "$0")/lib.sh"
+bench_options usage --capacity=C --runtime=RUNTIME --hotspot-runtime=HOT_RUNTIME --out=OUT -- "$@"
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
@@ -53,7 +46,6 @@ stop_cluster() {
 cleanup() { stop_cluster; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 REST=()
 NBD=()
 start_cluster() { # name servers reshard-interval-ms
