@@ -54,6 +54,8 @@ public final class Prefetcher implements AccessListener, AutoCloseable {
      */
     private static final long PARK_WHILE_PREFETCHING_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long PARK_WHILE_RECORDING_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** The longest sleep of an idle worker: the delay the first access after a quiet spell may wait to be seen. */
+    private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final AccessRing ring = new AccessRing(1 << 16);
     private final PolicyChooser policies;
@@ -125,14 +127,19 @@ public final class Prefetcher implements AccessListener, AutoCloseable {
     private void run() {
         AccessRing.Access a = new AccessRing.Access();
         long lastFlush = System.nanoTime();
+        long park = 0;
         while (running) {
             boolean any = drain(a);
             if (System.nanoTime() - lastFlush > TimeUnit.SECONDS.toNanos(1)) {
                 flushTraces();
                 lastFlush = System.nanoTime();
             }
-            if (!any) {
-                LockSupport.parkNanos(prefetching ? PARK_WHILE_PREFETCHING_NANOS : PARK_WHILE_RECORDING_NANOS);
+            if (any) {
+                park = 0;
+            } else { // idle: sleep longer each time the ring is still empty, so an idle server costs nothing
+                long base = prefetching ? PARK_WHILE_PREFETCHING_NANOS : PARK_WHILE_RECORDING_NANOS;
+                park = park == 0 ? base : Math.min(MAX_PARK_NANOS, park * 2);
+                LockSupport.parkNanos(park);
             }
         }
         drain(a); // what arrived before close() is recorded too
