@@ -19,7 +19,12 @@ import java.util.function.Supplier;
  * takes the most probable classes of the next request that name a block ({@link StreamFeatures#predictedFirst}),
  * and asks for the blocks of up to {@code maxPredictions} predicted requests whose probability is at least
  * {@code minProbability}, each with {@code lookahead} times its predicted length but at least {@code minBlocks}
- * blocks (all four recorded in the model file), most probable first. Blocks are kept inside
+ * blocks, most probable first. Then, when the classes "the next request continues this one" have together at least
+ * {@code runProbability}, it asks for the remainder of the current sequential run: {@code runShare} times as many
+ * blocks after the run's end as the run has covered so far, at most {@code runBlocks} (the model says whether the
+ * run goes on, the run's
+ * length so far says how far; this is where 32-block readahead's hits come from, without its reads after runs that
+ * end). All six settings are recorded in the model file. Blocks are kept inside
  * {@code [0, volumeBlocks)}. State is per volume. Same threading contract as {@link PrefetchPolicy}: one thread at a
  * time; the cost is one LSTM step per request (see {@code docs/predictor.md} for the measured figure).
  */
@@ -36,6 +41,10 @@ public final class LstmPolicy implements PrefetchPolicy, NextAccessPredictor {
     private final float[] takenP;
     private final int lookahead;
     private final int minBlocks;
+    private final int runBlocks;
+    private final float runProbability;
+    private final double runShare;
+    private final int[] continuesThis = new int[Vocabulary.SMALL_DELTAS];
     private int lastVolume = Integer.MIN_VALUE;
     private Stream last;
 
@@ -56,6 +65,12 @@ public final class LstmPolicy implements PrefetchPolicy, NextAccessPredictor {
         this.taken = new int[chosen.length + 4];
         this.lookahead = Math.max(1, model.info().lookahead());
         this.minBlocks = Math.max(1, model.info().minBlocks());
+        this.runBlocks = Math.max(0, model.info().runBlocks());
+        this.runProbability = (float) model.info().runProbability();
+        this.runShare = model.info().runShare();
+        for (int g = 0; g < continuesThis.length; g++) {
+            continuesThis[g] = Vocabulary.anchorClass(0, Vocabulary.SMALL_MIN + g);
+        }
         this.takenP = new float[chosen.length + 4];
     }
 
@@ -118,6 +133,19 @@ public final class LstmPolicy implements PrefetchPolicy, NextAccessPredictor {
             long span = Math.max(minBlocks, (long) s.features.predictedSpan(c) * lookahead);
             for (long b = Math.max(0, first); b < first + span && b < volumeBlocks; b++) {
                 sink.prefetch(b);
+            }
+        }
+        if (runBlocks > 0) {
+            float p = 0;
+            for (int c : continuesThis) {
+                p += probs[c];
+            }
+            if (p >= runProbability) {
+                long end = s.features.runEnd();
+                long w = Math.min(runBlocks, (long) (runShare * s.features.runCover()));
+                for (long b = end + 1; b <= end + w && b < volumeBlocks; b++) {
+                    sink.prefetch(b);
+                }
             }
         }
     }

@@ -43,7 +43,7 @@ class LstmModelTest {
         trace = SharedTraces.file("cloudPhysicsIO.csv");
         modelFile = dir.resolve("cp.zip");
         TrainSettings s = new TrainSettings(List.of(trace), null, "general", 0.6, 0.1, 6_000, 64, 32, 16, 128, 16, 3,
-                3, 0.01, 0.25, 2, 1, 1, 42, 1, false);
+                3, 0.01, 0.05, 2, 1, 1, 0.1, 64, 1, 42, 1, false); // low thresholds: this small model prefetches
         trained = new Trainer(s, System.out::println).trainTo(modelFile);
     }
 
@@ -136,7 +136,8 @@ class LstmModelTest {
     void prefetchSettingsFromTheModelFileAreApplied() throws IOException {
         ModelFile.Model m = ModelFile.read(modelFile);
         Path wide = dir.resolve("wide.zip");
-        ModelFile.write(wide, m.info().withPrefetch(0.0, 1, 1, 16, List.of()), m.network(), null);
+        ModelFile.write(wide, m.info().withPrefetch(new ModelInfo.Prefetch(0.0, 1, 1, 16, 1, 0, 1), List.of()),
+                m.network(), null);
         LstmPolicy policy = LstmPolicy.load(wide, Long.MAX_VALUE);
         assertEquals(16, policy.info().minBlocks());
         long calls = 0;
@@ -157,6 +158,33 @@ class LstmModelTest {
     }
 
     @Test
+    void theRunRemainderFollowsTheRun() throws IOException {
+        ModelFile.Model m = ModelFile.read(modelFile);
+        Path runs = dir.resolve("runs.zip");
+        // no class prediction (probability >= 1), the run's remainder after every request
+        ModelFile.write(runs, m.info().withPrefetch(new ModelInfo.Prefetch(1.0, 1, 1, 1, 0.0, 24, 1), List.of()),
+                m.network(), null);
+        LstmPolicy policy = LstmPolicy.load(runs, Long.MAX_VALUE);
+        long longest = 0;
+        long requests = 0;
+        try (TraceReader r = TraceSlices.limit(TraceReaders.open(trace, null), 5_000)) {
+            for (AccessRecord a = r.next(); a != null; a = r.next(), requests++) {
+                List<Long> named = new ArrayList<>();
+                policy.onAccess(a, named::add);
+                long span = a.lastBlock() - a.firstBlock() + 1;
+                assertEquals(Math.min(24, span), Math.min(named.size(), span), "at least the request's own length");
+                assertTrue(named.size() <= 24, "at most --run-blocks: " + named.size());
+                assertTrue(named.get(0) > a.lastBlock(), "after the run's end, which is at or after the request's");
+                for (int i = 1; i < named.size(); i++) {
+                    assertEquals(named.get(i - 1) + 1, named.get(i), "consecutive blocks");
+                }
+                longest = Math.max(longest, named.size());
+            }
+        }
+        assertEquals(24, longest, "runs longer than 24 blocks are cut to 24");
+    }
+
+    @Test
     void badModelFilesGetClearErrors() throws IOException {
         Path text = dir.resolve("text.zip");
         Files.writeString(text, "not a model");
@@ -174,11 +202,15 @@ class LstmModelTest {
 
     @Test
     void prefetchTuningPrefersTheBestHitRatioWithinTheBudget() {
-        var inBudget = new ModelInfo.TuningRow(0.4, 1, 1, 1, 0.70, 0.9, 5, 0.75, 12, true);
-        var better = new ModelInfo.TuningRow(0.25, 2, 1, 1, 0.72, 0.8, 5.9, 0.75, 12, true);
-        var outside = new ModelInfo.TuningRow(0.15, 3, 2, 8, 0.80, 0.5, 9, 0.75, 12, false);
+        var inBudget = new ModelInfo.TuningRow(run(0.4, 1, 1, 1), 0.70, 0.9, 5, 0.75, 12, true);
+        var better = new ModelInfo.TuningRow(run(0.25, 2, 1, 1), 0.72, 0.8, 5.9, 0.75, 12, true);
+        var outside = new ModelInfo.TuningRow(run(0.15, 3, 2, 8), 0.80, 0.5, 9, 0.75, 12, false);
         assertEquals(better, PrefetchTuner.choose(List.of(inBudget, outside, better)));
-        var accurate = new ModelInfo.TuningRow(0.6, 1, 1, 1, 0.60, 0.7, 7, 0.75, 12, false);
+        var accurate = new ModelInfo.TuningRow(run(0.6, 1, 1, 1), 0.60, 0.7, 7, 0.75, 12, false);
         assertEquals(accurate, PrefetchTuner.choose(List.of(outside, accurate)), "accuracy >= 0.6 first");
+    }
+
+    private static ModelInfo.Prefetch run(double minProbability, int maxPredictions, int lookahead, int minBlocks) {
+        return new ModelInfo.Prefetch(minProbability, maxPredictions, lookahead, minBlocks, 0.5, 64, 1);
     }
 }

@@ -46,11 +46,42 @@ class StreamFeaturesTest {
         assertEquals(MISSING, f.predictedFirst(Vocabulary.anchorClass(7, 0)), "only 7 requests seen");
 
         int[] active = new int[StreamFeatures.MAX_ACTIVE];
-        assertEquals(3, f.activeInputs(active));
+        assertEquals(4, f.activeInputs(active));
         assertEquals(Vocabulary.SUCCESSOR, active[0]);
         assertEquals(v.size() + 10 - 1, active[1], "span 10");
         assertEquals(v.size() + StreamFeatures.SPAN_BUCKETS + 5, active[2],
                 "hint: the successor (block 8) is gap -2 after an older request (blocks 8..9)");
+        assertEquals(v.size() + StreamFeatures.SPAN_BUCKETS + StreamFeatures.HINTS + 3, active[3],
+                "a new run of 10 blocks: log2 bucket 3 (8..15)");
+    }
+
+    @Test
+    void runsFollowTheRequestsThatContinueThem() {
+        Vocabulary v = new Vocabulary(new long[0]);
+        StreamFeatures f = new StreamFeatures(v);
+        assertEquals(-1, f.runEnd());
+        f.observe(blocks(100, 4));                 // run A: 100..103
+        assertEquals(103, f.runEnd());
+        assertEquals(4, f.runCover());
+        f.observe(blocks(5000, 2));                // run B: 5000..5001
+        assertEquals(5001, f.runEnd());
+        assertEquals(2, f.runCover());
+        f.observe(blocks(103, 16));                // continues A with gap -1: 100..118
+        assertEquals(118, f.runEnd());
+        assertEquals(19, f.runCover());
+        f.observe(blocks(110, 1));                 // a request inside A starts no run of its own
+        assertEquals(110, f.runEnd(), "gap -9 after the run's latest request: a new run");
+        assertEquals(1, f.runCover());
+        f.observe(blocks(119, 8));                 // continues A's latest request (anchor 1): 100..126
+        assertEquals(126, f.runEnd());
+        assertEquals(27, f.runCover());
+        f.observe(blocks(5002, 1));                // continues B (anchor 3): 5000..5002
+        assertEquals(5002, f.runEnd());
+        assertEquals(3, f.runCover());
+        int[] active = new int[StreamFeatures.MAX_ACTIVE];
+        f.activeInputs(active);
+        assertEquals(v.size() + StreamFeatures.SPAN_BUCKETS + StreamFeatures.HINTS + 1, active[3],
+                "cover 3: log2 bucket 1 (2..3)");
     }
 
     @Test
@@ -59,8 +90,8 @@ class StreamFeaturesTest {
         StreamFeatures f = new StreamFeatures(v);
         f.observe(new AccessRecord(0, 0, 0, 512, true));
         int[] active = new int[StreamFeatures.MAX_ACTIVE];
-        assertEquals(4, f.activeInputs(active));
-        assertEquals(StreamFeatures.inputSize(v) - 1, active[3]);
+        assertEquals(5, f.activeInputs(active));
+        assertEquals(StreamFeatures.inputSize(v) - 1, active[4]);
     }
 
     @Test
@@ -77,7 +108,7 @@ class StreamFeaturesTest {
 
     private static TrainSettings settings(int hidden, int farGaps) {
         return new TrainSettings(List.of(Path.of("x")), null, "general", 0.6, 0.1, 1000, farGaps, hidden, 32, 512, 32,
-                5, 3, 0.005, 0.25, 2, 1, 1, 1, 1, false);
+                5, 3, 0.005, 0.25, 2, 1, 1, 0.5, 64, 1, 1, 1, false);
     }
 
     @Test
@@ -99,10 +130,11 @@ class StreamFeaturesTest {
                     assertTrue(c >= 0 && c < v.size(), name + ": class " + c);
                     perClass[c]++;
                     int k = f.activeInputs(active);
-                    assertTrue(k == 3 || k == 4);
+                    assertTrue(k == 4 || k == 5);
                     int lower = 0;
                     int[] groupEnds = {v.size(), v.size() + StreamFeatures.SPAN_BUCKETS,
-                            v.size() + StreamFeatures.SPAN_BUCKETS + StreamFeatures.HINTS, inputs};
+                            v.size() + StreamFeatures.SPAN_BUCKETS + StreamFeatures.HINTS,
+                            inputs - 1, inputs};
                     for (int i = 0; i < k; i++) {
                         assertTrue(active[i] >= lower && active[i] < groupEnds[i], name + ": input " + active[i]);
                         lower = groupEnds[i];
