@@ -85,7 +85,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "1", description = "native threads for DL4J (default ${DEFAULT-VALUE})")
     int threads;
     @Option(names = "--no-tune", description = "keep --min-probability, --max-predictions, --lookahead, --min-blocks and"
-            + " --run-probability, --run-share instead of choosing them on the validation split (a grid of 2 x 2 x 2 x 5"
+            + " --run-probability, --run-share instead of choosing them on the validation split (a grid of 2 x 2 x 2 x 7"
             + " evaluator replays of it: lookahead 1, run remainders of at most --run-blocks)")
     boolean noTune;
     @Option(names = "--json", description = "print the model's description as JSON instead of a summary")

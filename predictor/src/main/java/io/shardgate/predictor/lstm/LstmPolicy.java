@@ -19,10 +19,10 @@ import java.util.function.Supplier;
  * takes the most probable classes of the next request that name a block ({@link StreamFeatures#predictedFirst}),
  * and asks for the blocks of up to {@code maxPredictions} predicted requests whose probability is at least
  * {@code minProbability}, each with {@code lookahead} times its predicted length but at least {@code minBlocks}
- * blocks, most probable first. Then, when the classes "the next request continues this one" have together at least
- * {@code runProbability}, it asks for the remainder of the current sequential run: {@code runShare} times as many
- * blocks after the run's end as the run has covered so far, at most {@code runBlocks} (the model says whether the
- * run goes on, the run's
+ * blocks, most probable first. Then, for each of the last {@link Vocabulary#ANCHORS} requests whose classes "the
+ * next request continues it" have together at least {@code runProbability}, it asks for the remainder of that
+ * request's sequential run: {@code runShare} times as many blocks after the run's end as the run has covered so far,
+ * at most {@code runBlocks} (the model says whether a run goes on, the run's
  * length so far says how far; this is where 32-block readahead's hits come from, without its reads after runs that
  * end). All six settings are recorded in the model file. Blocks are kept inside
  * {@code [0, volumeBlocks)}. State is per volume. Same threading contract as {@link PrefetchPolicy}: one thread at a
@@ -44,7 +44,6 @@ public final class LstmPolicy implements PrefetchPolicy, NextAccessPredictor {
     private final int runBlocks;
     private final float runProbability;
     private final double runShare;
-    private final int[] continuesThis = new int[Vocabulary.SMALL_DELTAS];
     private int lastVolume = Integer.MIN_VALUE;
     private Stream last;
 
@@ -68,9 +67,6 @@ public final class LstmPolicy implements PrefetchPolicy, NextAccessPredictor {
         this.runBlocks = Math.max(0, model.info().runBlocks());
         this.runProbability = (float) model.info().runProbability();
         this.runShare = model.info().runShare();
-        for (int g = 0; g < continuesThis.length; g++) {
-            continuesThis[g] = Vocabulary.anchorClass(0, Vocabulary.SMALL_MIN + g);
-        }
         this.takenP = new float[chosen.length + 4];
     }
 
@@ -136,13 +132,21 @@ public final class LstmPolicy implements PrefetchPolicy, NextAccessPredictor {
             }
         }
         if (runBlocks > 0) {
+            prefetchRuns(s.features, sink);
+        }
+    }
+
+    /** The remainders of the runs the next request probably continues (anchor classes are contiguous per anchor). */
+    private void prefetchRuns(StreamFeatures f, PrefetchSink sink) {
+        for (int j = 0; j < f.anchors(); j++) {
+            int c0 = Vocabulary.anchorClass(j, Vocabulary.SMALL_MIN);
             float p = 0;
-            for (int c : continuesThis) {
+            for (int c = c0; c < c0 + Vocabulary.SMALL_DELTAS; c++) {
                 p += probs[c];
             }
             if (p >= runProbability) {
-                long end = s.features.runEnd();
-                long w = Math.min(runBlocks, (long) (runShare * s.features.runCover()));
+                long end = f.runEnd(j);
+                long w = Math.min(runBlocks, (long) (runShare * f.runCover(j)));
                 for (long b = end + 1; b <= end + w && b < volumeBlocks; b++) {
                     sink.prefetch(b);
                 }

@@ -27,7 +27,7 @@ final class PrefetchTuner {
     static final int[] MAX_PREDICTIONS = {1, 2};
     static final int[] MIN_BLOCKS = {1, 8};
     /** Least probability that the run continues; {@code NaN}: never prefetch a run's remainder. */
-    static final double[] RUN_PROBABILITIES = {Double.NaN, 0.3, 0.6};
+    static final double[] RUN_PROBABILITIES = {Double.NaN, 0.05, 0.15, 0.3};
     /** The run's remainder as a share of its length so far. */
     static final double[] RUN_SHARES = {0.5, 1};
     private static final List<Double> CACHES = List.of(0.01, 0.10);

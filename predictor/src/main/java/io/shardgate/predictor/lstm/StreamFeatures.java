@@ -132,12 +132,28 @@ final class StreamFeatures {
 
     /** The last block of the current request's run (its highest block so far); -1 before any request. */
     long runEnd() {
-        return anchors == 0 ? -1 : anchorRunEnd[head];
+        return runEnd(0);
     }
 
     /** Blocks covered by the current request's run, from its lowest to its highest block (at least 1). */
     long runCover() {
-        return anchors == 0 ? 1 : anchorRunEnd[head] - anchorRunStart[head] + 1;
+        return runCover(0);
+    }
+
+    /** How many recent requests there are (anchors 0..n-1 exist). */
+    int anchors() {
+        return anchors;
+    }
+
+    /** The last block of the run of the {@code age}-th most recent request (0 = the latest); -1 if none. */
+    long runEnd(int age) {
+        return age >= anchors ? -1 : anchorRunEnd[ring(age)];
+    }
+
+    /** Blocks covered by the run of the {@code age}-th most recent request (at least 1). */
+    long runCover(int age) {
+        int r = ring(age);
+        return age >= anchors ? 1 : anchorRunEnd[r] - anchorRunStart[r] + 1;
     }
 
     /** What the successor table says about the next request, relative to the latest one. */
