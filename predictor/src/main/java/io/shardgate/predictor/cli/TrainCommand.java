@@ -84,9 +84,10 @@ public final class TrainCommand implements Callable<Integer> {
     long seed;
     @Option(names = "--threads", defaultValue = "1", description = "native threads for DL4J (default ${DEFAULT-VALUE})")
     int threads;
-    @Option(names = "--no-tune", description = "keep --min-probability, --max-predictions, --lookahead, --min-blocks and"
-            + " --run-probability, --run-share instead of choosing them on the validation split (a grid of 2 x 2 x 2 x 7"
-            + " evaluator replays of it: lookahead 1, run remainders of at most --run-blocks)")
+    @Option(names = "--no-tune", description = "keep --min-probability, --max-predictions, --lookahead, --min-blocks,"
+            + " --run-probability and --run-share instead of choosing them on the validation split (a grid of 2 x 2 x"
+            + " 10 evaluator replays of it: lookahead 1, min blocks 1, no run remainder or one of 3 x 3 run settings of"
+            + " at most --run-blocks)")
     boolean noTune;
     @Option(names = "--json", description = "print the model's description as JSON instead of a summary")
     boolean json;

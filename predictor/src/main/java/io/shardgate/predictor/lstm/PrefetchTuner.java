@@ -14,8 +14,8 @@ import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
- * Chooses the policy's prefetch settings (least class probability, most predicted requests, least blocks per
- * prediction, least probability that the run continues for prefetching its remainder) on the validation split, never
+ * Chooses the policy's prefetch settings (least class probability, most predicted requests, least probability that
+ * a run continues for prefetching its remainder, the remainder's share of the run) on the validation split, never
  * the test split: each candidate is replayed by the {@link Evaluator} with {@code --split train,0,validation}
  * (history = the train split, measured = the validation split) at cache sizes 1% and 10%. The rule is the issue's
  * goal, stated before looking: the best mean demand hit ratio among settings with at most half the extra backend
@@ -25,11 +25,10 @@ import java.util.function.Consumer;
 final class PrefetchTuner {
     static final double[] MIN_PROBABILITIES = {0.15, 0.3};
     static final int[] MAX_PREDICTIONS = {1, 2};
-    static final int[] MIN_BLOCKS = {1, 8};
     /** Least probability that the run continues; {@code NaN}: never prefetch a run's remainder. */
     static final double[] RUN_PROBABILITIES = {Double.NaN, 0.05, 0.15, 0.3};
     /** The run's remainder as a share of its length so far. */
-    static final double[] RUN_SHARES = {0.5, 1};
+    static final double[] RUN_SHARES = {0.5, 0.75, 1};
     private static final List<Double> CACHES = List.of(0.01, 0.10);
 
     private PrefetchTuner() {
@@ -51,16 +50,14 @@ final class PrefetchTuner {
         try {
             for (double p : MIN_PROBABILITIES) {
                 for (int k : MAX_PREDICTIONS) {
-                    for (int b : MIN_BLOCKS) {
-                        for (double run : RUN_PROBABILITIES) {
-                            for (double share : RUN_SHARES) {
-                                if (Double.isNaN(run) && share != RUN_SHARES[0]) {
-                                    continue; // no run remainder: the share does not matter
-                                }
-                                ModelInfo.Prefetch c = Double.isNaN(run) ? new ModelInfo.Prefetch(p, k, 1, b, 1, 0, 1)
-                                        : new ModelInfo.Prefetch(p, k, 1, b, run, runBlocks, share);
-                                rows.add(candidate(m, tmp, c, traces, format, onValidation, base, progress));
+                    for (double run : RUN_PROBABILITIES) {
+                        for (double share : RUN_SHARES) {
+                            if (Double.isNaN(run) && share != RUN_SHARES[0]) {
+                                continue; // no run remainder: the share does not matter
                             }
+                            ModelInfo.Prefetch c = Double.isNaN(run) ? new ModelInfo.Prefetch(p, k, 1, 1, 1, 0, 1)
+                                    : new ModelInfo.Prefetch(p, k, 1, 1, run, runBlocks, share);
+                            rows.add(candidate(m, tmp, c, traces, format, onValidation, base, progress));
                         }
                     }
                 }
