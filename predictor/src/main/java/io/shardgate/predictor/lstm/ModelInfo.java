@@ -58,7 +58,7 @@ public record ModelInfo(String format, String workload, int inputs, int hidden, 
         public String describe() {
             return String.format(Locale.ROOT, "min probability %.2f, max predictions %d, lookahead %d, min blocks %d,"
                     + " %s", minProbability, maxPredictions, lookahead, minBlocks, runBlocks == 0 ? "no run remainder"
-                    : String.format(Locale.ROOT, "run remainder %.1f x its length at probability %.2f up to %d blocks",
+                    : String.format(Locale.ROOT, "run remainder %.2f x its length at probability %.2f up to %d blocks",
                     runShare, runProbability, runBlocks));
         }
     }
