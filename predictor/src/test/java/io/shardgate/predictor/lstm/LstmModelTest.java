@@ -134,11 +134,7 @@ class LstmModelTest {
 
     @Test
     void prefetchSettingsFromTheModelFileAreApplied() throws IOException {
-        ModelFile.Model m = ModelFile.read(modelFile);
-        Path wide = dir.resolve("wide.zip");
-        ModelFile.write(wide, m.info().withPrefetch(new ModelInfo.Prefetch(0.0, 1, 1, 16, 1, 0, 1), List.of()),
-                m.network(), null);
-        LstmPolicy policy = LstmPolicy.load(wide, Long.MAX_VALUE);
+        LstmPolicy policy = policyWith(new ModelInfo.Prefetch(0.0, 1, 1, 16, 1, 0, 1), "wide.zip");
         assertEquals(16, policy.info().minBlocks());
         long calls = 0;
         try (TraceReader r = TraceSlices.limit(TraceReaders.open(trace, null), 5_000)) {
@@ -159,12 +155,8 @@ class LstmModelTest {
 
     @Test
     void theRunRemaindersFollowTheRuns() throws IOException {
-        ModelFile.Model m = ModelFile.read(modelFile);
-        Path runs = dir.resolve("runs.zip");
         // no class prediction (probability >= 1), the remainder of every recent request's run after every request
-        ModelFile.write(runs, m.info().withPrefetch(new ModelInfo.Prefetch(1.0, 1, 1, 1, 0.0, 24, 1), List.of()),
-                m.network(), null);
-        LstmPolicy policy = LstmPolicy.load(runs, Long.MAX_VALUE);
+        LstmPolicy policy = policyWith(new ModelInfo.Prefetch(1.0, 1, 1, 1, 0.0, 24, 1), "runs.zip");
         long longest = 0;
         try (TraceReader r = TraceSlices.limit(TraceReaders.open(trace, null), 5_000)) {
             for (AccessRecord a = r.next(); a != null; a = r.next()) {
@@ -219,6 +211,14 @@ class LstmModelTest {
         assertEquals(better, PrefetchTuner.choose(List.of(inBudget, outside, better)));
         var accurate = new ModelInfo.TuningRow(run(0.6, 1, 1, 1), 0.60, 0.7, 7, 0.75, 12, false);
         assertEquals(accurate, PrefetchTuner.choose(List.of(outside, accurate)), "accuracy >= 0.6 first");
+    }
+
+    /** The trained model with other prefetch settings, written to {@code name} and loaded as a policy. */
+    private static LstmPolicy policyWith(ModelInfo.Prefetch prefetch, String name) throws IOException {
+        ModelFile.Model m = ModelFile.read(modelFile);
+        Path file = dir.resolve(name);
+        ModelFile.write(file, m.info().withPrefetch(prefetch, List.of()), m.network(), null);
+        return LstmPolicy.load(file, Long.MAX_VALUE);
     }
 
     private static ModelInfo.Prefetch run(double minProbability, int maxPredictions, int lookahead, int minBlocks) {

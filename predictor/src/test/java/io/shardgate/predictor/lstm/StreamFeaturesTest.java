@@ -60,24 +60,20 @@ class StreamFeaturesTest {
         Vocabulary v = new Vocabulary(new long[0]);
         StreamFeatures f = new StreamFeatures(v);
         assertEquals(-1, f.runEnd());
-        f.observe(blocks(100, 4));                 // run A: 100..103
-        assertEquals(103, f.runEnd());
-        assertEquals(4, f.runCover());
-        f.observe(blocks(5000, 2));                // run B: 5000..5001
-        assertEquals(5001, f.runEnd());
-        assertEquals(2, f.runCover());
-        f.observe(blocks(103, 16));                // continues A with gap -1: 100..118
-        assertEquals(118, f.runEnd());
-        assertEquals(19, f.runCover());
-        f.observe(blocks(110, 1));                 // a request inside A starts no run of its own
-        assertEquals(110, f.runEnd(), "gap -9 after the run's latest request: a new run");
-        assertEquals(1, f.runCover());
-        f.observe(blocks(119, 8));                 // continues A's latest request (anchor 1): 100..126
-        assertEquals(126, f.runEnd());
-        assertEquals(27, f.runCover());
-        f.observe(blocks(5002, 1));                // continues B (anchor 3): 5000..5002
-        assertEquals(5002, f.runEnd());
-        assertEquals(3, f.runCover());
+        // request (first block, blocks) -> the run it is in (last block, blocks covered)
+        long[][] steps = {
+            {100, 4, 103, 4},       // run A: 100..103
+            {5000, 2, 5001, 2},     // run B: 5000..5001
+            {103, 16, 118, 19},     // continues A with gap -1: 100..118
+            {110, 1, 110, 1},       // gap -9 after A's latest request: a run of its own
+            {119, 8, 126, 27},      // continues A's latest request (anchor 1): 100..126
+            {5002, 1, 5002, 3},     // continues B (anchor 3): 5000..5002
+        };
+        for (long[] s : steps) {
+            f.observe(blocks(s[0], s[1]));
+            assertEquals(s[2], f.runEnd(), "run end after blocks " + s[0]);
+            assertEquals(s[3], f.runCover(), "run cover after blocks " + s[0]);
+        }
         int[] active = new int[StreamFeatures.MAX_ACTIVE];
         f.activeInputs(active);
         assertEquals(v.size() + StreamFeatures.SPAN_BUCKETS + StreamFeatures.HINTS + 1, active[3],
