@@ -70,12 +70,24 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--min-blocks", defaultValue = "1",
             description = "least blocks prefetched per predicted request, 1..64 (default ${DEFAULT-VALUE})")
     int minBlocks;
+    @Option(names = "--run-probability", defaultValue = "0.5",
+            description = "the policy prefetches the remainder of the current sequential run when the model gives the"
+                    + " run's continuation at least this probability (default ${DEFAULT-VALUE})")
+    double runProbability;
+    @Option(names = "--run-blocks", defaultValue = "64",
+            description = "most blocks of a run's remainder prefetched per request, 0..1024, 0 = never (default ${DEFAULT-VALUE})")
+    int runBlocks;
+    @Option(names = "--run-share", defaultValue = "1",
+            description = "the run's remainder as a share of the blocks the run has covered so far, (0, 4] (default ${DEFAULT-VALUE})")
+    double runShare;
     @Option(names = "--seed", defaultValue = "42", description = "random seed (default ${DEFAULT-VALUE})")
     long seed;
     @Option(names = "--threads", defaultValue = "1", description = "native threads for DL4J (default ${DEFAULT-VALUE})")
     int threads;
-    @Option(names = "--no-tune", description = "keep --min-probability, --max-predictions, --lookahead and --min-blocks instead of choosing them"
-            + " on the validation split (a grid of 2 x 2 x 2 x 3 evaluator replays of it)")
+    @Option(names = "--no-tune", description = "keep --min-probability, --max-predictions, --lookahead, --min-blocks,"
+            + " --run-probability and --run-share instead of choosing them on the validation split (a grid of 2 x 2 x"
+            + " 10 evaluator replays of it: lookahead 1, min blocks 1, no run remainder or one of 3 x 3 run settings of"
+            + " at most --run-blocks)")
     boolean noTune;
     @Option(names = "--json", description = "print the model's description as JSON instead of a summary")
     boolean json;
@@ -89,7 +101,8 @@ public final class TrainCommand implements Callable<Integer> {
             }
             settings = new TrainSettings(traces, format == null ? null : TraceFormat.parse(format), workload,
                     split.get(0), split.get(1), maxRequests, farGaps, hidden, window, segment, batch, epochs, patience,
-                    learningRate, minProbability, maxPredictions, lookahead, minBlocks, seed, threads,
+                    learningRate, minProbability, maxPredictions, lookahead, minBlocks, runProbability, runBlocks, runShare,
+                    seed, threads,
                     !noTune);
         } catch (IllegalArgumentException e) {
             System.err.println("predict train: " + e.getMessage());
@@ -108,12 +121,10 @@ public final class TrainCommand implements Callable<Integer> {
         } else {
             ModelInfo.Training t = info.training();
             System.out.printf(Locale.ROOT, "%s: workload %s, %d classes, %d units, %,d parameters; %d epochs (best %d),"
-                            + " validation loss %.4f; validation top-1 %.4f (gap %.4f, successor %.4f); %.0f s; prefetch: min probability"
-                            + " %.2f, max predictions %d, lookahead %d, min blocks %d%n", out,
+                            + " validation loss %.4f; validation top-1 %.4f (gap %.4f, successor %.4f); %.0f s; prefetch: %s%n", out,
                     info.workload(), info.classes(), info.hidden(), info.parameters(), t.epochsRun(), t.bestEpoch(),
                     t.validationLoss().get(t.bestEpoch() - 1), t.validationTop1(), t.validationTop1Gap(),
-                    t.validationTop1Successor(), t.seconds(), info.minProbability(), info.maxPredictions(),
-                    info.lookahead(), info.minBlocks());
+                    t.validationTop1Successor(), t.seconds(), info.describePrefetch());
         }
         return 0;
     }

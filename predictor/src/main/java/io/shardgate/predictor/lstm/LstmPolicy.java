@@ -19,7 +19,12 @@ import java.util.function.Supplier;
  * takes the most probable classes of the next request that name a block ({@link StreamFeatures#predictedFirst}),
  * and asks for the blocks of up to {@code maxPredictions} predicted requests whose probability is at least
  * {@code minProbability}, each with {@code lookahead} times its predicted length but at least {@code minBlocks}
- * blocks (all four recorded in the model file), most probable first. Blocks are kept inside
+ * blocks, most probable first. Then, for each of the last {@link Vocabulary#ANCHORS} requests whose classes "the
+ * next request continues it" have together at least {@code runProbability}, it asks for the remainder of that
+ * request's sequential run: {@code runShare} times as many blocks after the run's end as the run has covered so far,
+ * at most {@code runBlocks} (the model says whether a run goes on, the run's
+ * length so far says how far; this is where 32-block readahead's hits come from, without its reads after runs that
+ * end). All six settings are recorded in the model file. Blocks are kept inside
  * {@code [0, volumeBlocks)}. State is per volume. Same threading contract as {@link PrefetchPolicy}: one thread at a
  * time; the cost is one LSTM step per request (see {@code docs/predictor.md} for the measured figure).
  */
@@ -36,6 +41,9 @@ public final class LstmPolicy implements PrefetchPolicy, NextAccessPredictor {
     private final float[] takenP;
     private final int lookahead;
     private final int minBlocks;
+    private final int runBlocks;
+    private final float runProbability;
+    private final double runShare;
     private int lastVolume = Integer.MIN_VALUE;
     private Stream last;
 
@@ -56,6 +64,9 @@ public final class LstmPolicy implements PrefetchPolicy, NextAccessPredictor {
         this.taken = new int[chosen.length + 4];
         this.lookahead = Math.max(1, model.info().lookahead());
         this.minBlocks = Math.max(1, model.info().minBlocks());
+        this.runBlocks = Math.max(0, model.info().runBlocks());
+        this.runProbability = (float) model.info().runProbability();
+        this.runShare = model.info().runShare();
         this.takenP = new float[chosen.length + 4];
     }
 
@@ -118,6 +129,27 @@ public final class LstmPolicy implements PrefetchPolicy, NextAccessPredictor {
             long span = Math.max(minBlocks, (long) s.features.predictedSpan(c) * lookahead);
             for (long b = Math.max(0, first); b < first + span && b < volumeBlocks; b++) {
                 sink.prefetch(b);
+            }
+        }
+        if (runBlocks > 0) {
+            prefetchRuns(s.features, sink);
+        }
+    }
+
+    /** The remainders of the runs the next request probably continues (anchor classes are contiguous per anchor). */
+    private void prefetchRuns(StreamFeatures f, PrefetchSink sink) {
+        for (int j = 0; j < f.anchors(); j++) {
+            int c0 = Vocabulary.anchorClass(j, Vocabulary.SMALL_MIN);
+            float p = 0;
+            for (int c = c0; c < c0 + Vocabulary.SMALL_DELTAS; c++) {
+                p += probs[c];
+            }
+            if (p >= runProbability) {
+                long end = f.runEnd(j);
+                long w = Math.min(runBlocks, (long) (runShare * f.runCover(j)));
+                for (long b = end + 1; b <= end + w && b < volumeBlocks; b++) {
+                    sink.prefetch(b);
+                }
             }
         }
     }

@@ -26,7 +26,7 @@ import java.util.zip.ZipOutputStream;
  */
 public final class ModelFile {
     /** The format tag in {@code model.json}. */
-    public static final String FORMAT = "shardgate-lstm/1";
+    public static final String FORMAT = "shardgate-lstm/2";
     static final String INFO = "model.json";
     static final String WEIGHTS = "weights.bin";
     static final String NETWORK = "dl4j-network.zip";

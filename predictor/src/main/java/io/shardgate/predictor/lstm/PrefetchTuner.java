@@ -14,8 +14,9 @@ import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
- * Chooses the policy's prefetch settings (least probability, most predicted requests) on the validation split,
-, lookahead and least blocks, never the test split: each candidate is replayed by the {@link Evaluator} with {@code --split train,0,validation}
+ * Chooses the policy's prefetch settings (least class probability, most predicted requests, least probability that
+ * a run continues for prefetching its remainder, the remainder's share of the run) on the validation split, never
+ * the test split: each candidate is replayed by the {@link Evaluator} with {@code --split train,0,validation}
  * (history = the train split, measured = the validation split) at cache sizes 1% and 10%. The rule is the issue's
  * goal, stated before looking: the best mean demand hit ratio among settings with at most half the extra backend
  * reads of 32-block readahead and accuracy at least 0.6; if none qualifies, the best hit ratio among those with
@@ -24,16 +25,22 @@ import java.util.function.Consumer;
 final class PrefetchTuner {
     static final double[] MIN_PROBABILITIES = {0.15, 0.3};
     static final int[] MAX_PREDICTIONS = {1, 2};
-    static final int[] LOOKAHEADS = {1, 2};
-    static final int[] MIN_BLOCKS = {1, 8, 16};
+    /** Least probability that the run continues; {@code NaN}: never prefetch a run's remainder. */
+    static final double[] RUN_PROBABILITIES = {Double.NaN, 0.05, 0.15, 0.3};
+    /** The run's remainder as a share of its length so far. */
+    static final double[] RUN_SHARES = {0.5, 0.75, 1};
     private static final List<Double> CACHES = List.of(0.01, 0.10);
 
     private PrefetchTuner() {
     }
 
-    /** Rewrites {@code model} with the chosen settings; returns its new description. */
+    /**
+     * Rewrites {@code model} with the chosen settings; returns its new description.
+     *
+     * @param runBlocks the most blocks of a run's remainder per request, for the candidates that prefetch it
+     */
     static ModelInfo tune(Path model, List<Path> traces, TraceFormat format, double train, double validation,
-                          Consumer<String> progress) throws IOException {
+                          int runBlocks, Consumer<String> progress) throws IOException {
         ModelFile.Model m = ModelFile.read(model);
         byte[] network = ModelFile.readNetwork(model);
         EvalSettings onValidation = new EvalSettings(train, 0, validation, CACHES, 4, 5, 100, 1000);
@@ -43,9 +50,14 @@ final class PrefetchTuner {
         try {
             for (double p : MIN_PROBABILITIES) {
                 for (int k : MAX_PREDICTIONS) {
-                    for (int l : LOOKAHEADS) {
-                        for (int b : MIN_BLOCKS) {
-                            rows.add(candidate(m, tmp, p, k, l, b, traces, format, onValidation, base, progress));
+                    for (double run : RUN_PROBABILITIES) {
+                        for (double share : RUN_SHARES) {
+                            if (Double.isNaN(run) && share != RUN_SHARES[0]) {
+                                continue; // no run remainder: the share does not matter
+                            }
+                            ModelInfo.Prefetch c = Double.isNaN(run) ? new ModelInfo.Prefetch(p, k, 1, 1, 1, 0, 1)
+                                    : new ModelInfo.Prefetch(p, k, 1, 1, run, runBlocks, share);
+                            rows.add(candidate(m, tmp, c, traces, format, onValidation, base, progress));
                         }
                     }
                 }
@@ -54,26 +66,22 @@ final class PrefetchTuner {
             Files.deleteIfExists(tmp);
         }
         ModelInfo.TuningRow best = choose(rows);
-        ModelInfo info = m.info().withPrefetch(best.minProbability(), best.maxPredictions(), best.lookahead(),
-                best.minBlocks(), rows);
+        ModelInfo info = m.info().withPrefetch(best.prefetch(), rows);
         ModelFile.write(model, info, m.network(), network);
-        progress.accept(String.format(Locale.ROOT, "chosen on the validation split: min probability %.2f, max"
-                + " predictions %d, lookahead %d, min blocks %d", best.minProbability(), best.maxPredictions(),
-                best.lookahead(), best.minBlocks()));
+        progress.accept("chosen on the validation split: " + best.prefetch().describe());
         return info;
     }
 
-    private static ModelInfo.TuningRow candidate(ModelFile.Model m, Path tmp, double p, int k, int l, int b,
+    private static ModelInfo.TuningRow candidate(ModelFile.Model m, Path tmp, ModelInfo.Prefetch c,
                                                  List<Path> traces, TraceFormat format, EvalSettings onValidation,
                                                  double[] base, Consumer<String> progress) throws IOException {
-        ModelFile.write(tmp, m.info().withPrefetch(p, k, l, b, List.of()), m.network(), null);
+        ModelFile.write(tmp, m.info().withPrefetch(c, List.of()), m.network(), null);
         double[] f = figures(traces, format, onValidation, "lstm", tmp);
         boolean ok = f[2] <= 0.5 * base[2] && f[1] >= 0.6;
-        progress.accept(String.format(Locale.ROOT, "  validation: min probability %.2f, max predictions %d, lookahead"
-                        + " %d, min blocks %d: hit %.4f, accuracy %.3f, extra/req %.2f (readahead32: hit %.4f,"
-                        + " extra/req %.2f)%s", p, k, l, b, f[0], f[1], f[2], base[0], base[2],
+        progress.accept(String.format(Locale.ROOT, "  validation: %s: hit %.4f, accuracy %.3f, extra/req %.2f"
+                        + " (readahead32: hit %.4f, extra/req %.2f)%s", c.describe(), f[0], f[1], f[2], base[0], base[2],
                 ok ? "" : " (outside the budget)"));
-        return new ModelInfo.TuningRow(p, k, l, b, f[0], f[1], f[2], base[0], base[2], ok);
+        return new ModelInfo.TuningRow(c, f[0], f[1], f[2], base[0], base[2], ok);
     }
 
     static ModelInfo.TuningRow choose(List<ModelInfo.TuningRow> rows) {

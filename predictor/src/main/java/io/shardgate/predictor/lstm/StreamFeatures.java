@@ -8,25 +8,33 @@ import io.shardgate.predictor.util.LongLongMap;
  * successor table (which request followed a block's request last time: block identity), and the input features of
  * the latest request. Training and inference both go through this class, so they see exactly the same features.
  *
- * <p>Input layout (a one-hot per group; {@link #activeInputs} lists the 3 or 4 set indices): the latest request's
+ * <p>Input layout (a one-hot per group; {@link #activeInputs} lists the 4 or 5 set indices): the latest request's
  * class ({@code classes} entries), its span in blocks (1..32, or more: 33 entries), the successor table's hint for
  * the next request ({@link #HINTS} entries: none, a small gap -2..+1 after this request, continues an older
- * anchor, a known far gap, elsewhere), and a write flag (1 entry).
+ * anchor, a known far gap, elsewhere), the length of the sequential run the request belongs to ({@link #RUN_BUCKETS}
+ * entries, log2 of the blocks the run has covered: 1, 2-3, 4-7, ..., 128 or more), and a write flag (1 entry).
+ *
+ * <p>A run is a chain of requests each continuing an earlier one (a "continues anchor j" class); the request that
+ * continues no anchor starts a new run. The policy reads the current run's end and length ({@link #runEnd},
+ * {@link #runCover}) to prefetch its remainder.
  *
  * <p>Not thread-safe: one instance per stream, used by one thread at a time.
  */
 final class StreamFeatures {
     static final int SPAN_BUCKETS = 33;
     static final int HINTS = 8;
+    static final int RUN_BUCKETS = 8;
     /** The longest predicted request, in blocks: a prediction never names more. */
     static final int MAX_SPAN = 32;
-    static final int MAX_ACTIVE = 4;
+    static final int MAX_ACTIVE = 5;
     private static final long MISSING = Long.MIN_VALUE;
 
     private final Vocabulary vocab;
     private final LongLongMap successor = new LongLongMap(1 << 12);
     private final long[] anchorFirst = new long[Vocabulary.ANCHORS];
     private final long[] anchorLast = new long[Vocabulary.ANCHORS];
+    private final long[] anchorRunStart = new long[Vocabulary.ANCHORS];
+    private final long[] anchorRunEnd = new long[Vocabulary.ANCHORS];
     private int anchors;
     private int head = -1; // ring index of the most recent request
     private int currentClass;
@@ -39,7 +47,12 @@ final class StreamFeatures {
 
     /** Size of the input vector for a vocabulary. */
     static int inputSize(Vocabulary v) {
-        return v.size() + SPAN_BUCKETS + HINTS + 1;
+        return inputSize(v.size());
+    }
+
+    /** Size of the input vector for a vocabulary of {@code classes} classes. */
+    static int inputSize(int classes) {
+        return classes + SPAN_BUCKETS + HINTS + RUN_BUCKETS + 1;
     }
 
     /**
@@ -54,9 +67,18 @@ final class StreamFeatures {
         if (anchors > 0) {
             successor.put(anchorFirst[head], pack(first, last - first + 1));
         }
+        long runStart = first;
+        long runEnd = last;
+        if (Vocabulary.isAnchorClass(c)) {
+            int continued = ring(Vocabulary.anchorOf(c));
+            runStart = Math.min(first, anchorRunStart[continued]);
+            runEnd = Math.max(last, anchorRunEnd[continued]);
+        }
         head = (head + 1) % Vocabulary.ANCHORS;
         anchorFirst[head] = first;
         anchorLast[head] = last;
+        anchorRunStart[head] = runStart;
+        anchorRunEnd[head] = runEnd;
         anchors = Math.min(Vocabulary.ANCHORS, anchors + 1);
         currentClass = c;
         currentSpan = (int) Math.min(SPAN_BUCKETS, last - first + 1);
@@ -95,11 +117,43 @@ final class StreamFeatures {
         out[0] = currentClass;
         out[1] = v + currentSpan - 1;
         out[2] = v + SPAN_BUCKETS + hint();
+        out[3] = v + SPAN_BUCKETS + HINTS + runBucket();
         if (currentWrite) {
-            out[3] = v + SPAN_BUCKETS + HINTS;
-            return 4;
+            out[4] = v + SPAN_BUCKETS + HINTS + RUN_BUCKETS;
+            return 5;
         }
-        return 3;
+        return 4;
+    }
+
+    /** log2 of the current run's cover, capped to the last bucket. */
+    private int runBucket() {
+        return Math.min(RUN_BUCKETS - 1, 63 - Long.numberOfLeadingZeros(runCover()));
+    }
+
+    /** The last block of the current request's run (its highest block so far); -1 before any request. */
+    long runEnd() {
+        return runEnd(0);
+    }
+
+    /** Blocks covered by the current request's run, from its lowest to its highest block (at least 1). */
+    long runCover() {
+        return runCover(0);
+    }
+
+    /** How many recent requests there are (anchors 0..n-1 exist). */
+    int anchors() {
+        return anchors;
+    }
+
+    /** The last block of the run of the {@code age}-th most recent request (0 = the latest); -1 if none. */
+    long runEnd(int age) {
+        return age >= anchors ? -1 : anchorRunEnd[ring(age)];
+    }
+
+    /** Blocks covered by the run of the {@code age}-th most recent request (at least 1). */
+    long runCover(int age) {
+        int r = ring(age);
+        return age >= anchors ? 1 : anchorRunEnd[r] - anchorRunStart[r] + 1;
     }
 
     /** What the successor table says about the next request, relative to the latest one. */

@@ -26,6 +26,9 @@ import java.util.List;
  * @param maxPredictions recorded for the policy: most predicted requests it prefetches per request
  * @param lookahead      recorded for the policy: requests' worth of blocks per predicted request (1 or 2)
  * @param minBlocks      recorded for the policy: least blocks per predicted request (1..64)
+ * @param runProbability recorded for the policy: least probability that the run continues to prefetch its remainder
+ * @param runBlocks      recorded for the policy: most blocks of a run's remainder per request (0..1024, 0 = never)
+ * @param runShare       recorded for the policy: the run's remainder as a share of its length so far (0..4]
  * @param seed           random seed (weights, minibatch order)
  * @param threads        native threads for DL4J
  * @param tune           choose minProbability and maxPredictions on the validation split ({@link PrefetchTuner})
@@ -33,7 +36,9 @@ import java.util.List;
 public record TrainSettings(List<Path> traces, TraceFormat format, String workload, double train, double validation,
                             long maxRequests, int farGaps, int hidden, int window, int segment, int batch, int epochs,
                             int patience, double learningRate, double minProbability, int maxPredictions,
-                            int lookahead, int minBlocks, long seed, int threads, boolean tune) {
+                            int lookahead, int minBlocks, double runProbability, int runBlocks, double runShare,
+                            long seed,
+                            int threads, boolean tune) {
     /** The most parameters a model may have (issue 5: "at most about 2 M"). */
     public static final long MAX_PARAMETERS = 2_000_000;
 
@@ -63,6 +68,15 @@ public record TrainSettings(List<Path> traces, TraceFormat format, String worklo
         if (minBlocks < 1 || minBlocks > 64) {
             throw new IllegalArgumentException("--min-blocks must be in 1..64: " + minBlocks);
         }
+        if (!(runProbability >= 0 && runProbability <= 1)) {
+            throw new IllegalArgumentException("--run-probability must be in [0, 1]");
+        }
+        if (runBlocks < 0 || runBlocks > 1024) {
+            throw new IllegalArgumentException("--run-blocks must be in 0..1024: " + runBlocks);
+        }
+        if (!(runShare > 0 && runShare <= 4)) {
+            throw new IllegalArgumentException("--run-share must be in (0, 4]: " + runShare);
+        }
         if (farGaps < 0 || farGaps > 4096) {
             throw new IllegalArgumentException("--far-gaps must be in 0..4096: " + farGaps);
         }
@@ -76,7 +90,7 @@ public record TrainSettings(List<Path> traces, TraceFormat format, String worklo
             throw new IllegalArgumentException("--min-probability must be in [0, 1]");
         }
         int classes = Vocabulary.FIRST_FAR_CLASS + farGaps;
-        long params = parameters(classes + StreamFeatures.SPAN_BUCKETS + StreamFeatures.HINTS + 1, hidden, classes);
+        long params = parameters(StreamFeatures.inputSize(classes), hidden, classes);
         if (params > MAX_PARAMETERS) {
             throw new IllegalArgumentException("the model would have " + params + " parameters, more than "
                     + MAX_PARAMETERS + ": lower --hidden or --far-gaps");
@@ -87,6 +101,12 @@ public record TrainSettings(List<Path> traces, TraceFormat format, String worklo
         if (v <= 0) {
             throw new IllegalArgumentException(name + " must be > 0: " + v);
         }
+    }
+
+    /** The prefetch settings recorded in the model before (or instead of) tuning. */
+    ModelInfo.Prefetch prefetch() {
+        return new ModelInfo.Prefetch(minProbability, maxPredictions, lookahead, minBlocks, runProbability, runBlocks,
+                runShare);
     }
 
     /** Parameters of the network for these sizes. */

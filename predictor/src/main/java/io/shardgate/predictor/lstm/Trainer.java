@@ -55,7 +55,7 @@ public final class Trainer {
         }
         progress.accept("choosing the prefetch settings on the validation split");
         ModelInfo tuned = PrefetchTuner.tune(out, settings.traces(), settings.format(), settings.train(),
-                settings.validation(), progress);
+                settings.validation(), settings.runBlocks(), progress);
         return new Result(tuned, r.weights(), r.network());
     }
 
@@ -151,7 +151,7 @@ public final class Trainer {
                 List.copyOf(valLoss), top1, gap, successor, seconds, settings.threads());
         return new ModelInfo(ModelFile.FORMAT, settings.workload(), w.inputs, w.hidden, w.classes, w.parameters(),
                 vocab.farGaps(), settings.minProbability(), settings.maxPredictions(), settings.lookahead(),
-                settings.minBlocks(), t,
+                settings.minBlocks(), settings.runProbability(), settings.runBlocks(), settings.runShare(), t,
                 List.of());
     }
 

@@ -43,7 +43,7 @@ class LstmModelTest {
         trace = SharedTraces.file("cloudPhysicsIO.csv");
         modelFile = dir.resolve("cp.zip");
         TrainSettings s = new TrainSettings(List.of(trace), null, "general", 0.6, 0.1, 6_000, 64, 32, 16, 128, 16, 3,
-                3, 0.01, 0.25, 2, 1, 1, 42, 1, false);
+                3, 0.01, 0.05, 2, 1, 1, 0.1, 64, 1, 42, 1, false); // low thresholds: this small model prefetches
         trained = new Trainer(s, System.out::println).trainTo(modelFile);
     }
 
@@ -134,10 +134,7 @@ class LstmModelTest {
 
     @Test
     void prefetchSettingsFromTheModelFileAreApplied() throws IOException {
-        ModelFile.Model m = ModelFile.read(modelFile);
-        Path wide = dir.resolve("wide.zip");
-        ModelFile.write(wide, m.info().withPrefetch(0.0, 1, 1, 16, List.of()), m.network(), null);
-        LstmPolicy policy = LstmPolicy.load(wide, Long.MAX_VALUE);
+        LstmPolicy policy = policyWith(new ModelInfo.Prefetch(0.0, 1, 1, 16, 1, 0, 1), "wide.zip");
         assertEquals(16, policy.info().minBlocks());
         long calls = 0;
         try (TraceReader r = TraceSlices.limit(TraceReaders.open(trace, null), 5_000)) {
@@ -154,6 +151,40 @@ class LstmModelTest {
             }
         }
         assertTrue(calls > 4_000, "with min probability 0 nearly every request names a prediction: " + calls);
+    }
+
+    @Test
+    void theRunRemaindersFollowTheRuns() throws IOException {
+        // no class prediction (probability >= 1), the remainder of every recent request's run after every request
+        LstmPolicy policy = policyWith(new ModelInfo.Prefetch(1.0, 1, 1, 1, 0.0, 24, 1), "runs.zip");
+        long longest = 0;
+        try (TraceReader r = TraceSlices.limit(TraceReaders.open(trace, null), 5_000)) {
+            for (AccessRecord a = r.next(); a != null; a = r.next()) {
+                List<Long> named = new ArrayList<>();
+                policy.onAccess(a, named::add);
+                // runs of consecutive blocks, one per recent request, the latest request's first
+                List<Integer> lengths = new ArrayList<>();
+                int length = 1;
+                for (int i = 1; i <= named.size(); i++) {
+                    if (i < named.size() && named.get(i) == named.get(i - 1) + 1) {
+                        length++;
+                    } else {
+                        lengths.add(length);
+                        length = 1;
+                    }
+                }
+                assertTrue(lengths.size() <= Vocabulary.ANCHORS, "one remainder per recent request: " + lengths);
+                assertTrue(named.size() <= 24 * Vocabulary.ANCHORS, "at most --run-blocks per request: " + named.size());
+                long span = a.lastBlock() - a.firstBlock() + 1;
+                assertTrue(named.get(0) > a.lastBlock(), "after the run's end, which is at or after the request's");
+                assertTrue(lengths.get(0) >= Math.min(24, span), "at least the request's own length: " + lengths);
+                for (int l : lengths) {
+                    assertTrue(l <= 24 * Vocabulary.ANCHORS, "at most --run-blocks each: " + lengths);
+                    longest = Math.max(longest, l);
+                }
+            }
+        }
+        assertTrue(longest >= 24, "long runs reach the cap");
     }
 
     @Test
@@ -174,11 +205,23 @@ class LstmModelTest {
 
     @Test
     void prefetchTuningPrefersTheBestHitRatioWithinTheBudget() {
-        var inBudget = new ModelInfo.TuningRow(0.4, 1, 1, 1, 0.70, 0.9, 5, 0.75, 12, true);
-        var better = new ModelInfo.TuningRow(0.25, 2, 1, 1, 0.72, 0.8, 5.9, 0.75, 12, true);
-        var outside = new ModelInfo.TuningRow(0.15, 3, 2, 8, 0.80, 0.5, 9, 0.75, 12, false);
+        var inBudget = new ModelInfo.TuningRow(run(0.4, 1, 1, 1), 0.70, 0.9, 5, 0.75, 12, true);
+        var better = new ModelInfo.TuningRow(run(0.25, 2, 1, 1), 0.72, 0.8, 5.9, 0.75, 12, true);
+        var outside = new ModelInfo.TuningRow(run(0.15, 3, 2, 8), 0.80, 0.5, 9, 0.75, 12, false);
         assertEquals(better, PrefetchTuner.choose(List.of(inBudget, outside, better)));
-        var accurate = new ModelInfo.TuningRow(0.6, 1, 1, 1, 0.60, 0.7, 7, 0.75, 12, false);
+        var accurate = new ModelInfo.TuningRow(run(0.6, 1, 1, 1), 0.60, 0.7, 7, 0.75, 12, false);
         assertEquals(accurate, PrefetchTuner.choose(List.of(outside, accurate)), "accuracy >= 0.6 first");
+    }
+
+    /** The trained model with other prefetch settings, written to {@code name} and loaded as a policy. */
+    private static LstmPolicy policyWith(ModelInfo.Prefetch prefetch, String name) throws IOException {
+        ModelFile.Model m = ModelFile.read(modelFile);
+        Path file = dir.resolve(name);
+        ModelFile.write(file, m.info().withPrefetch(prefetch, List.of()), m.network(), null);
+        return LstmPolicy.load(file, Long.MAX_VALUE);
+    }
+
+    private static ModelInfo.Prefetch run(double minProbability, int maxPredictions, int lookahead, int minBlocks) {
+        return new ModelInfo.Prefetch(minProbability, maxPredictions, lookahead, minBlocks, 0.5, 64, 1);
     }
 }

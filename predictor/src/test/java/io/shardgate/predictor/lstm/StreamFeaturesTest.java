@@ -46,11 +46,38 @@ class StreamFeaturesTest {
         assertEquals(MISSING, f.predictedFirst(Vocabulary.anchorClass(7, 0)), "only 7 requests seen");
 
         int[] active = new int[StreamFeatures.MAX_ACTIVE];
-        assertEquals(3, f.activeInputs(active));
+        assertEquals(4, f.activeInputs(active));
         assertEquals(Vocabulary.SUCCESSOR, active[0]);
         assertEquals(v.size() + 10 - 1, active[1], "span 10");
         assertEquals(v.size() + StreamFeatures.SPAN_BUCKETS + 5, active[2],
                 "hint: the successor (block 8) is gap -2 after an older request (blocks 8..9)");
+        assertEquals(v.size() + StreamFeatures.SPAN_BUCKETS + StreamFeatures.HINTS + 3, active[3],
+                "a new run of 10 blocks: log2 bucket 3 (8..15)");
+    }
+
+    @Test
+    void runsFollowTheRequestsThatContinueThem() {
+        Vocabulary v = new Vocabulary(new long[0]);
+        StreamFeatures f = new StreamFeatures(v);
+        assertEquals(-1, f.runEnd());
+        // request (first block, blocks) -> the run it is in (last block, blocks covered)
+        long[][] steps = {
+            {100, 4, 103, 4},       // run A: 100..103
+            {5000, 2, 5001, 2},     // run B: 5000..5001
+            {103, 16, 118, 19},     // continues A with gap -1: 100..118
+            {110, 1, 110, 1},       // gap -9 after A's latest request: a run of its own
+            {119, 8, 126, 27},      // continues A's latest request (anchor 1): 100..126
+            {5002, 1, 5002, 3},     // continues B (anchor 3): 5000..5002
+        };
+        for (long[] s : steps) {
+            f.observe(blocks(s[0], s[1]));
+            assertEquals(s[2], f.runEnd(), "run end after blocks " + s[0]);
+            assertEquals(s[3], f.runCover(), "run cover after blocks " + s[0]);
+        }
+        int[] active = new int[StreamFeatures.MAX_ACTIVE];
+        f.activeInputs(active);
+        assertEquals(v.size() + StreamFeatures.SPAN_BUCKETS + StreamFeatures.HINTS + 1, active[3],
+                "cover 3: log2 bucket 1 (2..3)");
     }
 
     @Test
@@ -59,8 +86,8 @@ class StreamFeaturesTest {
         StreamFeatures f = new StreamFeatures(v);
         f.observe(new AccessRecord(0, 0, 0, 512, true));
         int[] active = new int[StreamFeatures.MAX_ACTIVE];
-        assertEquals(4, f.activeInputs(active));
-        assertEquals(StreamFeatures.inputSize(v) - 1, active[3]);
+        assertEquals(5, f.activeInputs(active));
+        assertEquals(StreamFeatures.inputSize(v) - 1, active[4]);
     }
 
     @Test
@@ -77,7 +104,7 @@ class StreamFeaturesTest {
 
     private static TrainSettings settings(int hidden, int farGaps) {
         return new TrainSettings(List.of(Path.of("x")), null, "general", 0.6, 0.1, 1000, farGaps, hidden, 32, 512, 32,
-                5, 3, 0.005, 0.25, 2, 1, 1, 1, 1, false);
+                5, 3, 0.005, 0.25, 2, 1, 1, 0.5, 64, 1, 1, 1, false);
     }
 
     @Test
@@ -99,10 +126,11 @@ class StreamFeaturesTest {
                     assertTrue(c >= 0 && c < v.size(), name + ": class " + c);
                     perClass[c]++;
                     int k = f.activeInputs(active);
-                    assertTrue(k == 3 || k == 4);
+                    assertTrue(k == 4 || k == 5);
                     int lower = 0;
                     int[] groupEnds = {v.size(), v.size() + StreamFeatures.SPAN_BUCKETS,
-                            v.size() + StreamFeatures.SPAN_BUCKETS + StreamFeatures.HINTS, inputs};
+                            v.size() + StreamFeatures.SPAN_BUCKETS + StreamFeatures.HINTS,
+                            inputs - 1, inputs};
                     for (int i = 0; i < k; i++) {
                         assertTrue(active[i] >= lower && active[i] < groupEnds[i], name + ": input " + active[i]);
                         lower = groupEnds[i];
