@@ -3,6 +3,7 @@ package io.shardgate.openstack.cinder;
 import org.openstack4j.api.OSClient.OSClientV3;
 import org.openstack4j.api.exceptions.AuthenticationException;
 import org.openstack4j.api.exceptions.ConnectionException;
+import org.openstack4j.api.exceptions.ResponseException;
 import org.openstack4j.connectors.httpclient.HttpClientFactory;
 import org.openstack4j.core.transport.Config;
 import org.openstack4j.model.common.Identifier;
@@ -51,6 +52,9 @@ public final class OpenStackSession {
                     + "' for project '" + c.projectName() + "' at " + c.v3Url() + ": " + e.getMessage(), e);
         } catch (ConnectionException e) {
             throw new OpenStackException(0, "cannot reach Keystone at " + c.v3Url() + ": " + e.getMessage(), e);
+        } catch (ResponseException e) {
+            throw new OpenStackException(e.getStatus(), "Keystone at " + c.v3Url() + " answered " + e.getStatus()
+                    + " " + e.getMessage() + " to the authentication of user '" + c.username() + "'", e);
         }
     }
 
