@@ -1,6 +1,6 @@
 package io.shardgate.openstack.cli;
 
-import io.shardgate.openstack.cinder.Credentials;
+import io.shardgate.openstack.client.Credentials;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.shardgate.openstack.tiers;
 
-import io.shardgate.openstack.cinder.CinderRest;
+import io.shardgate.openstack.client.CinderRest;
 import io.shardgate.openstack.tiers.TierDiff.Change;
 import io.shardgate.openstack.tiers.TierDiff.Kind;
 import io.shardgate.openstack.tiers.TierDiff.TierChanges;
@@ -26,7 +26,7 @@ public final class TiersApplier {
      * Applies the file (or only computes the changes when {@code dryRun}).
      *
      * @return per tier, in file order, what changed (or would change)
-     * @throws io.shardgate.openstack.cinder.OpenStackException when Cinder refuses a call; the tiers before it are
+     * @throws io.shardgate.openstack.client.OpenStackException when Cinder refuses a call; the tiers before it are
      *                                                          applied, the rest not
      */
     public List<TierChanges> apply(TiersFile file, boolean dryRun) {

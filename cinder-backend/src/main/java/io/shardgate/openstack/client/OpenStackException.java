@@ -1,4 +1,4 @@
-package io.shardgate.openstack.cinder;
+package io.shardgate.openstack.client;
 
 /** An OpenStack service answered with an error status, or could not be reached (status 0). */
 public final class OpenStackException extends RuntimeException {

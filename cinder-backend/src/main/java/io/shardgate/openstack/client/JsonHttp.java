@@ -1,8 +1,9 @@
-package io.shardgate.openstack.cinder;
+package io.shardgate.openstack.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import org.apache.http.Header;
 import org.apache.http.HttpHeaders;
 import org.apache.http.HttpRequestInterceptor;
 import org.apache.http.client.config.RequestConfig;
@@ -16,8 +17,10 @@ import org.apache.http.util.EntityUtils;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * JSON over HTTP for the OpenStack APIs, with Apache HttpClient (the library of OpenStack4j's connector). Every request
@@ -76,11 +79,11 @@ public final class JsonHttp implements Closeable {
                 try {
                     json = JSON.readTree(bytes);
                 } catch (IOException notJson) {
-                    json = JSON.getNodeFactory().textNode(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+                    json = JSON.getNodeFactory().textNode(new String(bytes, StandardCharsets.UTF_8));
                 }
             }
-            Map<String, String> hs = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-            for (org.apache.http.Header h : r.getAllHeaders()) {
+            Map<String, String> hs = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            for (Header h : r.getAllHeaders()) {
                 hs.put(h.getName(), h.getValue());
             }
             return new Reply(r.getStatusLine().getStatusCode(), json, hs);

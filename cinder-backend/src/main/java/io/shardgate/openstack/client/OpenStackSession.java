@@ -1,4 +1,4 @@
-package io.shardgate.openstack.cinder;
+package io.shardgate.openstack.client;
 
 import org.openstack4j.api.OSClient.OSClientV3;
 import org.openstack4j.api.exceptions.AuthenticationException;

@@ -1,4 +1,4 @@
-package io.shardgate.openstack.cinder;
+package io.shardgate.openstack.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,6 +8,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,13 +23,10 @@ import java.util.Map;
 public final class CinderRest implements Closeable {
     /** The Cinder API microversion requested. */
     public static final String MICROVERSION = "3.44";
-    private final OpenStackSession session;
-    private final String base;
-    private final JsonHttp http = new JsonHttp(10_000, 120_000);
+    private final ServiceRest rest;
 
     public CinderRest(OpenStackSession session) {
-        this.session = session;
-        this.base = session.endpoint("volumev3", "block-storage");
+        this.rest = new ServiceRest(session, "Cinder", "volume " + MICROVERSION, "volumev3", "block-storage");
     }
 
     /** A QoS spec as Cinder lists it. */
@@ -125,7 +123,7 @@ public final class CinderRest implements Closeable {
 
     /** The ids of the volume types a QoS spec is associated with. */
     public List<String> associations(String qosId) {
-        List<String> ids = new java.util.ArrayList<>();
+        List<String> ids = new ArrayList<>();
         call("GET", "/qos-specs/" + qosId + "/associations", null).path("qos_associations")
                 .forEach(a -> ids.add(a.path("id").asText()));
         return ids;
@@ -175,35 +173,23 @@ public final class CinderRest implements Closeable {
      */
     public void deleteAttachment(String attachmentId, String serviceToken) {
         Map<String, String> h = serviceToken == null ? Map.of() : Map.of("X-Service-Token", serviceToken);
-        send("DELETE", "/attachments/" + attachmentId, null, h);
+        rest.call("DELETE", "/attachments/" + attachmentId, null, h);
     }
 
     // ---- user messages
 
     /** The user messages about a resource (a volume's id), oldest first. */
     public List<JsonNode> userMessages(String resourceId) {
-        List<JsonNode> out = new java.util.ArrayList<>();
+        List<JsonNode> out = new ArrayList<>();
         call("GET", "/messages?resource_uuid=" + enc(resourceId), null).path("messages").forEach(out::add);
         return out;
     }
 
     // ---- plumbing
 
-    /** Sends a request with the session's token and the microversion; returns the body of a 2xx answer. */
+    /** Any other Cinder call, with the token and the microversion; returns the body of a 2xx answer. */
     public JsonNode call(String method, String path, JsonNode body) {
-        return send(method, path, body, Map.of());
-    }
-
-    private JsonNode send(String method, String path, JsonNode body, Map<String, String> extra) {
-        Map<String, String> h = new LinkedHashMap<>(extra);
-        h.put("X-Auth-Token", session.tokenId());
-        h.put("OpenStack-API-Version", "volume " + MICROVERSION);
-        JsonHttp.Reply r = http.send(method, base + path, h, body);
-        if (r.status() / 100 != 2) {
-            throw new OpenStackException(r.status(), "Cinder " + method + " " + path.replaceAll("\\?.*", "") + ": "
-                    + r.status() + " " + r.errorMessage(), null);
-        }
-        return r.body();
+        return rest.call(method, path, body);
     }
 
     private static ObjectNode wrap(String key, JsonNode value) {
@@ -233,6 +219,6 @@ public final class CinderRest implements Closeable {
 
     @Override
     public void close() throws IOException {
-        http.close();
+        rest.close();
     }
 }

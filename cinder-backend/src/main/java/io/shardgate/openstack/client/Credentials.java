@@ -1,4 +1,4 @@
-package io.shardgate.openstack.cinder;
+package io.shardgate.openstack.client;
 
 import java.net.URI;
 
