@@ -608,12 +608,13 @@ start_all() {
   say "MariaDB up; starting Keystone, syncing the databases"
   step keystone start_keystone
   write_cinder_conf
-  # the schema migrations yield the CPU to Keystone, which everything else waits for
+  # the short schema migrations yield the CPU to Keystone, which the accounts and the gateways wait for; Nova's
+  # (api, cell0, cell1: the longest step of all) does not
   step cinder-db niced cinder_manage db sync
   if [[ $nova -eq 1 ]]; then
     write_nova_confs
     step placement-db niced sync_placement_db
-    step nova-db niced sync_nova_dbs
+    step nova-db sync_nova_dbs
   fi
   join keystone
   load_settings
