@@ -45,11 +45,11 @@ wait_volume() {
   fail "volume $1 is '$s', not '$2' (see $dir/logs/cinder-volume.log)"
 }
 
+# create_volume TIER: prints the new volume's id (called in $(...): the caller records it with `created+=`)
 create_volume() {
   local id
   id=$(field "$(cinder create --volume-type "$1" --name "$tag-$1" 1)" id)
   [[ -n "$id" ]] || fail "cinder create --volume-type $1 returned no id"
-  created+=("$id")
   echo "$id"
 }
 
@@ -95,6 +95,7 @@ declare -A by_tier=()
 for t in "${tiers[@]}"; do
   [[ "$t" == impossible ]] && continue
   by_tier[$t]=$(create_volume "$t")
+  created+=("${by_tier[$t]}")
 done
 for t in "${tiers[@]}"; do
   [[ "$t" == impossible ]] && continue
@@ -111,6 +112,7 @@ done
 
 # 2. the impossible tier
 bad=$(create_volume impossible)
+created+=("$bad")
 wait_volume "$bad" error 120
 messages=$(cinder message-list --resource_uuid "$bad")
 grep -q "Driver failed to create the volume" <<< "$messages" \
@@ -144,9 +146,11 @@ if [[ -n "${NOVA_URL:-}" ]]; then
   deadline=$((SECONDS + 120))
   result=""
   while [[ $SECONDS -lt $deadline ]]; do
-    result=$(nova_call GET "/servers/$server/os-instance-actions" | json 'd["instanceActions"][0]["request_id"]' \
+    # (the action is recorded a moment after the POST: until then there is nothing to read)
+    result=$( { nova_call GET "/servers/$server/os-instance-actions" | json 'd["instanceActions"][0]["request_id"]' \
       | { read -r req; nova_call GET "/servers/$server/os-instance-actions/$req"; } \
-      | json '",".join(e["event"] + "=" + str(e["result"]) for e in d["instanceAction"]["events"])' || true)
+      | json '",".join(e["event"] + "=" + str(e["result"]) for e in d["instanceAction"]["events"])'; } 2>/dev/null \
+      || true)
     [[ "$result" == *"compute__do_build_and_run_instance=Success"* || "$result" == *"=Error"* ]] && break
     sleep 2
   done
@@ -159,7 +163,10 @@ if [[ -n "${NOVA_URL:-}" ]]; then
   say "nova boot: server $server built on the fake driver (events $result), boot volume $boot in-use (attachment $attached_to)"
 
   second=${by_tier[${tiers[1]:-$first}]}
-  [[ "$second" != "$boot" ]] || second=$(create_volume "${tiers[0]}")
+  if [[ "$second" == "$boot" ]]; then
+    second=$(create_volume "${tiers[0]}")
+    created+=("$second")
+  fi
   wait_volume "$second" available 60
   before_term=$(grep -c "Terminate volume connection completed successfully" "$log" || true)
   nova_call POST "/servers/$server/os-volume_attachments" "{\"volumeAttachment\": {\"volumeId\": \"$second\"}}" \
@@ -168,7 +175,7 @@ if [[ -n "${NOVA_URL:-}" ]]; then
   grep -q "ShardGate: connection for volume-$second" "$log" \
     || fail "cinder-volume's log has no connection info for volume-$second"
   say "volume-attach: $second in-use; driver: $(grep "ShardGate: connection for volume-$second" "$log" | tail -n 1 \
-    | sed 's/.*ShardGate: //; s/\x1b\[[0-9;]*m//g' | cut -c1-160)"
+    | sed 's/.*ShardGate: //; s/ initialize_connection .*//; s/\x1b\[[0-9;]*m//g' | cut -c1-200)"
   nova_call DELETE "/servers/$server/os-volume_attachments/$second" >/dev/null || fail "Nova refused to detach $second"
   wait_volume "$second" available 60
   [[ $(grep -c "Terminate volume connection completed successfully" "$log" || true) -gt $before_term ]] \
@@ -189,9 +196,13 @@ if [[ -n "${NOVA_URL:-}" ]]; then
 fi
 
 # 4. cleanup and a clean gateway
+[[ ${#created[@]} -ge 3 ]] || fail "the run recorded only ${#created[@]} volumes"
+on_gateway=$(gateway_get /v1/volumes | json 'sum(1 for v in d["volumes"] if v["name"] in sys.argv[1:])' \
+  "${created[@]/#/volume-}")
 trap - EXIT
 cleanup
-deadline=$((SECONDS + 60))
+deadline=$((SECONDS + 120))
+left="?"
 while [[ $SECONDS -lt $deadline ]]; do
   left=$(gateway_get /v1/volumes | json 'sum(1 for v in d["volumes"] if v["name"] in sys.argv[1:])' \
     "${created[@]/#/volume-}" 2>/dev/null || echo "?")
@@ -199,4 +210,4 @@ while [[ $SECONDS -lt $deadline ]]; do
   sleep 2
 done
 [[ "$left" == 0 ]] || fail "$left volumes of this run still on the gateway after deleting them in Cinder"
-say "cleaned up: the gateway holds none of this run's volumes; all checks passed"
+say "cleaned up: ${#created[@]} volumes deleted in Cinder; the gateway held $on_gateway of them, now none; all checks passed"

@@ -521,11 +521,22 @@ nova_manage() {
   "$py" -c 'import sys; from nova.cmd.manage import main; sys.exit(main())' --config-file "$dir/nova/nova.conf" "$@"
 }
 
+# The three schemas (API, cell0, cell1) migrate at once (the longest step of the start), then the cells are mapped.
 sync_nova_dbs() {
-  nova_manage api_db sync
+  local api cell0 cell1
+  printf '[database]\nconnection = %s\n' "$(db_url nova_cell0)" > "$dir/nova/cell0-db.conf"
+  nova_manage api_db sync > "$logs/setup-nova-db-api.log" 2>&1 &
+  api=$!
+  nova_manage db sync --local_cell > "$logs/setup-nova-db-cell1.log" 2>&1 &
+  cell1=$!
+  "$py" -c 'import sys; from nova.cmd.manage import main; sys.exit(main())' --config-file "$dir/nova/nova.conf" \
+    --config-file "$dir/nova/cell0-db.conf" db sync --local_cell > "$logs/setup-nova-db-cell0.log" 2>&1 &
+  cell0=$!
+  wait "$api" || { echo "nova-manage api_db sync failed: $logs/setup-nova-db-api.log"; return 1; }
+  wait "$cell1" || { echo "nova-manage db sync (cell1) failed: $logs/setup-nova-db-cell1.log"; return 1; }
+  wait "$cell0" || { echo "nova-manage db sync (cell0) failed: $logs/setup-nova-db-cell0.log"; return 1; }
   nova_manage cell_v2 map_cell0 --database_connection "$(db_url nova_cell0)"
   nova_manage cell_v2 list_cells 2>/dev/null | grep -q ' cell1 ' || nova_manage cell_v2 create_cell --name cell1
-  nova_manage db sync
 }
 
 sync_placement_db() {
@@ -584,10 +595,13 @@ start_all() {
       /usr/bin/keystone-manage /usr/bin/cinder; do
     command -v "$t" >/dev/null || missing+=("$t")
   done
-  "$py" -c 'import cinder.cmd.volume, pymysql' 2>/dev/null || missing+=(python3-cinder/python3-pymysql)
-  if [[ $nova -eq 1 ]]; then
-    "$py" -c 'import nova.cmd.compute, placement' 2>/dev/null || missing+=(python3-nova/python3-placement)
-  fi
+  # found, not imported: importing Nova takes many seconds on a loaded machine
+  local modules=(cinder keystone pymysql keystoneclient) m
+  [[ $nova -eq 1 ]] && modules+=(nova placement)
+  for m in "${modules[@]}"; do
+    "$py" -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec(sys.argv[1]) is None)' "$m" \
+      || missing+=("python3-$m")
+  done
   if [[ ${#missing[@]} -gt 0 ]]; then
     echo "openstack.sh: missing ${missing[*]}: run scripts/install-deps.sh" >&2
     exit 1
