@@ -1,5 +1,6 @@
 package io.shardgate.gateway.cli;
 
+import io.shardgate.openstack.cli.OpenStackCommand;
 import io.shardgate.predictor.cli.PredictCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -8,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "gateway.jar", mixinStandardHelpOptions = true, version = "ShardGate 0.1.0",
         description = "ShardGate: sharded block volumes for OpenStack, durable in Ceph RADOS.",
         subcommands = {PlanCommand.class, ServeCommand.class, VolumeCommand.class, PredictCommand.class,
-                CommandLine.HelpCommand.class})
+                OpenStackCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
