@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import io.shardgate.openstack.client.OpenStackException;
 import org.openstack4j.api.Builders;
@@ -62,7 +63,8 @@ class OpenStackE2EIT {
     private static final Duration TOOL = Duration.ofSeconds(60);
     private static final String IMPOSSIBLE = "impossible";
 
-    @TempDir
+    /** Kept when a step fails: the cloud's logs are in {@code cloud/logs}. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
     private OpenStackCloud cloud;
     private OpenStackSession admin;
