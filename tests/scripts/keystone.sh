@@ -3,12 +3,14 @@
 # bootstrapped admin (password in DIR/admin.password), served by Keystone's own WSGI script on a free loopback port.
 # Usage: tests/scripts/keystone.sh start DIR   (prints the v3 URL on its last line)
 #        tests/scripts/keystone.sh stop DIR
+# Env: KEYSTONE_DB_URL, an SQLAlchemy URL instead of DIR/keystone.db (sqlite locks under concurrent writers);
+#      KEYSTONE_PORT, the port instead of a free one.
 set -euo pipefail
 
 cmd=${1:-}
 dir=${2:-}
 if [[ -z "$cmd" || -z "$dir" || "$cmd" == -h || "$cmd" == --help ]]; then
-  sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
   [[ "$cmd" == -h || "$cmd" == --help ]] && exit 0 || exit 2
 fi
 py=/usr/bin/python3
@@ -19,14 +21,15 @@ case "$cmd" in
       echo "keystone.sh: Debian's python3-keystone is missing (scripts/install-deps.sh installs it)" >&2; exit 1; }
     mkdir -p "$dir/fernet-keys" "$dir/credential-keys"
     dir=$(cd "$dir" && pwd)
-    port=$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+    port=${KEYSTONE_PORT:-}
+    [[ -n "$port" ]] || port=$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
     url="http://127.0.0.1:$port/v3"
     conf="$dir/keystone.conf"
     cat > "$conf" <<CONF
 [DEFAULT]
 log_file = $dir/keystone.log
 [database]
-connection = sqlite:///$dir/keystone.db
+connection = ${KEYSTONE_DB_URL:-sqlite:///$dir/keystone.db}
 [token]
 provider = fernet
 [fernet_tokens]
