@@ -12,6 +12,10 @@ packages=(
   python3-cinder
   # Keystone (Debian's python3-keystone, run by tests/scripts/keystone.sh) for the Keystone token tests
   python3-keystone
+  # the test cloud of tests/scripts/openstack.sh: its database, message bus, Nova and placement (started by the
+  # script from their Python entry points, never as system services), the CLIs the smoke test uses
+  mariadb-server rabbitmq-server python3-pymysql python3-nova python3-placement
+  python3-cinderclient python3-novaclient python3-openstackclient curl
   # block clients nobody here wrote
   qemu-utils qemu-block-extra libnbd-bin nbdkit fio libiscsi-bin
   # trace decompression for the shell tools, script lint
@@ -32,5 +36,16 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# daemon packages (mariadb-server, rabbitmq-server) must not start system services: the test scripts run their
+# own instances on loopback. A policy-rc.d answering 101 forbids starts during the install (kept if one exists).
+policy=/usr/sbin/policy-rc.d
+added_policy=0
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' > "$policy"
+  chmod 755 "$policy"
+  added_policy=1
+fi
+rc=0
+apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" || rc=$?
+[ "$added_policy" -eq 0 ] || rm -f "$policy"
+exit "$rc"

@@ -41,9 +41,15 @@ password_hash_algorithm = bcrypt
 password_hash_rounds = 4
 CONF
     manage=(/usr/bin/keystone-manage --config-file "$conf")
+    # the key repositories do not touch the database: made while db_sync runs (each call imports all of Keystone)
+    "${manage[@]}" fernet_setup --keystone-user "$(id -un)" --keystone-group "$(id -gn)" > "$dir/setup-fernet.log" 2>&1 &
+    fernet=$!
+    "${manage[@]}" credential_setup --keystone-user "$(id -un)" --keystone-group "$(id -gn)" \
+      > "$dir/setup-credential.log" 2>&1 &
+    credential=$!
     "${manage[@]}" db_sync >> "$dir/setup.log" 2>&1
-    "${manage[@]}" fernet_setup --keystone-user "$(id -un)" --keystone-group "$(id -gn)" >> "$dir/setup.log" 2>&1
-    "${manage[@]}" credential_setup --keystone-user "$(id -un)" --keystone-group "$(id -gn)" >> "$dir/setup.log" 2>&1
+    wait "$fernet" || { cat "$dir/setup-fernet.log" >&2; exit 1; }
+    wait "$credential" || { cat "$dir/setup-credential.log" >&2; exit 1; }
     password=$("$py" -c 'import secrets; print(secrets.token_hex(12))')
     echo "$password" > "$dir/admin.password"
     "${manage[@]}" bootstrap --bootstrap-password "$password" --bootstrap-admin-url "$url" \
