@@ -285,6 +285,7 @@ class OpenStackE2EIT {
         String boot = volumes.values().iterator().next();
         try (ServiceRest nova = new ServiceRest(demo, "Nova", "compute 2.37", "compute")) {
             String flavor = flavor();
+            assertTrue(demo.client().blockStorage().volumes().bootable(boot, true).isSuccess(), "bootable flag set");
             ObjectNode server = JSON.createObjectNode();
             ObjectNode s = server.putObject("server").put("name", "e2e-server").put("flavorRef", flavor)
                     .put("networks", "none");
