@@ -62,10 +62,7 @@ public final class TiersApplyCommand implements Callable<Integer> {
                 print(System.out, result, dryRun);
             }
             return 0;
-        } catch (OpenStackException e) {
-            System.err.println("openstack tiers apply: " + e.getMessage());
-            return 1;
-        } catch (IOException e) {
+        } catch (OpenStackException | IOException e) {
             System.err.println("openstack tiers apply: " + e.getMessage());
             return 1;
         }

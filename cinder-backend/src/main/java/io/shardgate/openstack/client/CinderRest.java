@@ -139,8 +139,9 @@ public final class CinderRest implements Closeable {
      * @return the {@code attachment} object
      */
     public JsonNode createAttachment(String volumeId, String instanceUuid, JsonNode connector) {
+        // read-write: the attach mode is a field only from microversion 3.54
         ObjectNode a = JsonHttp.JSON.createObjectNode().put("volume_uuid", volumeId)
-                .put("instance_uuid", instanceUuid).put("mode", "rw");
+                .put("instance_uuid", instanceUuid);
         if (connector != null) {
             a.set("connector", connector);
         }

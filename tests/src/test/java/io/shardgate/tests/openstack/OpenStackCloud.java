@@ -26,21 +26,31 @@ final class OpenStackCloud implements AutoCloseable {
     private final Path script;
     private final Path dir;
     private final Map<String, String> env;
+    private final boolean owned;
     private final JsonHttp http = new JsonHttp(5_000, 60_000);
 
-    private OpenStackCloud(Path script, Path dir, Map<String, String> env) {
+    private OpenStackCloud(Path script, Path dir, Map<String, String> env, boolean owned) {
         this.script = script;
         this.dir = dir;
         this.env = env;
+        this.owned = owned;
     }
 
-    /** Starts it into {@code dir}; with {@code nova} false the script gets {@code --no-nova}. */
+    /**
+     * Starts it into {@code dir}; with {@code nova} false the script gets {@code --no-nova}. With the system
+     * property {@code shardgate.openstack.dir} (a directory of a cloud already started by the script, for
+     * development) that cloud is used and left running.
+     */
     static OpenStackCloud start(Path dir, boolean nova) throws IOException, InterruptedException {
         Path repo = Path.of(System.getProperty("shardgate.repo", "..")).toAbsolutePath().normalize();
         Path script = repo.resolve("tests/scripts/openstack.sh");
         if (!Files.isExecutable(script)) {
             throw new AssertionError("cannot find " + script + ": the OpenStack bring-up script (set -Dshardgate.repo"
                     + " to the repository root)");
+        }
+        String running = System.getProperty("shardgate.openstack.dir", "");
+        if (!running.isBlank()) {
+            return new OpenStackCloud(script, Path.of(running), readEnv(Path.of(running, "openstack.env")), false);
         }
         List<String> cmd = new ArrayList<>(List.of(script.toString(), "start", dir.toString()));
         if (!nova) {
@@ -53,6 +63,11 @@ final class OpenStackCloud implements AutoCloseable {
             throw new AssertionError("the test OpenStack did not start (" + String.join(" ", cmd) + " exited with "
                     + r.exit() + (Files.exists(envFile) ? "" : ", no " + envFile) + "):\n" + tail(r.all()));
         }
+        return new OpenStackCloud(script, dir, readEnv(envFile), true);
+    }
+
+    /** KEY=VALUE lines (values optionally quoted); {@code #} comments. */
+    private static Map<String, String> readEnv(Path envFile) throws IOException {
         Map<String, String> env = new LinkedHashMap<>();
         for (String line : Files.readAllLines(envFile)) {
             int eq = line.indexOf('=');
@@ -60,7 +75,7 @@ final class OpenStackCloud implements AutoCloseable {
                 env.put(line.substring(0, eq).strip(), unquote(line.substring(eq + 1).strip()));
             }
         }
-        return new OpenStackCloud(script, dir, env);
+        return env;
     }
 
     private static String unquote(String v) {
@@ -99,6 +114,19 @@ final class OpenStackCloud implements AutoCloseable {
                 env("OS_PROJECT_DOMAIN_NAME"), env.get("OS_REGION_NAME"));
     }
 
+    /**
+     * A service user's credentials, whose token Cinder accepts as {@code X-Service-Token} (role {@code service}):
+     * {@code OS_SERVICE_*} if the env file has them, else the script's {@code cinder} user of project
+     * {@code service} with the password in {@code DIR/service.password}.
+     */
+    Credentials serviceUser() throws IOException {
+        String password = env.containsKey("OS_SERVICE_PASSWORD") ? env("OS_SERVICE_PASSWORD")
+                : Files.readString(dir.resolve("service.password")).strip();
+        return new Credentials(URI.create(env("OS_AUTH_URL")), env.getOrDefault("OS_SERVICE_USERNAME", "cinder"),
+                password, env.getOrDefault("OS_SERVICE_PROJECT", "service"), env("OS_USER_DOMAIN_NAME"),
+                env("OS_PROJECT_DOMAIN_NAME"), env.get("OS_REGION_NAME"));
+    }
+
     /** The environment {@code gateway.jar openstack} reads, for the admin. */
     Map<String, String> adminEnvironment() {
         Credentials c = admin();
@@ -130,6 +158,9 @@ final class OpenStackCloud implements AutoCloseable {
     @Override
     public void close() throws IOException, InterruptedException {
         http.close();
+        if (!owned) {
+            return;
+        }
         ClientTools.Result r = ClientTools.run(Duration.ofMinutes(3), script.toString(), "stop", dir.toString());
         if (r.exit() != 0) {
             System.err.println("openstack.sh stop exited with " + r.exit() + ":\n" + tail(r.all()));
