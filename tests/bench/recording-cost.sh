@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The cost of recording every owner access (issue 5: under 2% of hot-path throughput), measured on the hit path:
-# fio 4 KiB randread QD32 over NBD on a volume held whole in the RAM tier of an embedded gateway, with recording off
+# fio 4 KiB randread QD32 over NBD on a volume held whole in the RAM tier (1 GiB, the volume 512 MiB) of an embedded gateway, with recording off
 # and on, alternated for several rounds (the order flips every round), prefetching off in both. Reports per round
 # the IOPS and the gateway's CPU time per operation (from /proc), and the median on/off ratio of each.
 # Writes OUT/recording-cost.json and OUT/recording-cost.md.
@@ -39,7 +39,7 @@ REST=$(free_port); NBD=$(free_port)
 URI="nbd://127.0.0.1:$NBD/hit"
 start_gateway() { # extra-args...
   java -Xmx2g -XX:MaxDirectMemorySize=2g -jar "$JAR" serve --embedded --data-dir "$WORK/data" --rest-port "$REST" \
-    --nbd-port "$NBD" --iscsi-port -1 --prefetch-policy none "$@" >> "$WORK/gateway.log" 2>&1 &
+    --nbd-port "$NBD" --iscsi-port -1 --ram-tier 1G --prefetch-policy none "$@" >> "$WORK/gateway.log" 2>&1 &
   PID=$!
   for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$REST/v1/health" >/dev/null 2>&1 && return 0; sleep 0.5; done
   echo "the gateway did not start: see $WORK/gateway.log" >&2; return 1
