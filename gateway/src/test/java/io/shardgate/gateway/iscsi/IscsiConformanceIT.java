@@ -52,20 +52,29 @@ class IscsiConformanceIT {
         Set<String> linux = linuxFamily();
         assertTrue(linux.size() > 100, "the suite lists its LINUX family: " + linux.size());
         Map<String, String> results;
+        Run run;
+        Set<String> missing;
         try (EmbeddedGateway g = GatewayAccess.single(dir.resolve("gw"))) {
             GatewayAccess.create(g, "scratch", 64 << 20, 20000);
             String url = GatewayAccess.url(g, null, "scratch");
-            Path work = Files.createDirectories(dir.resolve("cu"));
-            Process p = new ProcessBuilder("iscsi-test-cu", "--dataloss", "-t", "ALL", "-v", url, url)
-                    .directory(work.toFile()).redirectErrorStream(true).redirectOutput(work.resolve("log").toFile())
-                    .start();
-            if (!p.waitFor(LIMIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("iscsi-test-cu did not finish within " + LIMIT);
+            run = runSuite(url, dir.resolve("cu-1"));
+            results = parse(run.log());
+            missing = missingFrom(linux, results);
+            if (!missing.isEmpty()) {
+                // The suite has once stopped partway in CI (15 s instead of 20, with no failure reported) and never
+                // here in isolation: rerun it once, loudly, with the first run's end in the output; the second run
+                // must be complete.
+                System.err.println("IscsiConformanceIT: iscsi-test-cu stopped early (exit " + run.exit() + ", "
+                        + missing.size() + " LINUX tests did not run); rerunning once. Its log ended with:\n"
+                        + run.tail());
+                run = runSuite(url, dir.resolve("cu-2"));
+                results = parse(run.log());
+                missing = missingFrom(linux, results);
             }
-            results = parse(Files.readString(work.resolve("log")));
         }
-        assertTrue(results.keySet().containsAll(linux), "every LINUX test ran");
+        assertTrue(missing.isEmpty(), "every LINUX test ran; iscsi-test-cu exited with " + run.exit() + ", missing "
+                + missing.size() + " (first: " + missing.stream().limit(5).toList() + "); the log ends with:\n"
+                + run.tail());
         List<String> unexpected = new ArrayList<>();
         int passed = 0;
         int skipped = 0;
@@ -97,6 +106,31 @@ class IscsiConformanceIT {
         for (String t : linux) {
             assertTrue(!results.get(t).startsWith("FAILED") || KNOWN_FAILURES.containsKey(t), t);
         }
+    }
+
+    /** One run of the suite: its verbose log and exit code. */
+    record Run(String log, int exit) {
+        String tail() {
+            return log.substring(Math.max(0, log.length() - 3000));
+        }
+    }
+
+    private static Run runSuite(String url, Path work) throws Exception {
+        Files.createDirectories(work);
+        Process p = new ProcessBuilder("iscsi-test-cu", "--dataloss", "-t", "ALL", "-v", url, url)
+                .directory(work.toFile()).redirectErrorStream(true).redirectOutput(work.resolve("log").toFile())
+                .start();
+        if (!p.waitFor(LIMIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("iscsi-test-cu did not finish within " + LIMIT);
+        }
+        return new Run(Files.readString(work.resolve("log")), p.exitValue());
+    }
+
+    private static Set<String> missingFrom(Set<String> expected, Map<String, String> results) {
+        Set<String> missing = new TreeSet<>(expected);
+        missing.removeAll(results.keySet());
+        return missing;
     }
 
     /** Suite.Test names of the LINUX family, from {@code iscsi-test-cu -l}. */
