@@ -42,11 +42,10 @@ public final class ChunkLoad {
     /** Counts one completed request of {@code bytes} bytes starting at {@code offset}, which took {@code nanos}. */
     void record(long offset, long bytes, long nanos) {
         Counters c = counters;
-        long chunk = offset / c.chunkSize;
-        if (chunk < 0 || chunk >= c.ops.length()) {
+        int i = chunkOf(c, offset);
+        if (i < 0) {
             return; // the volume grew a moment ago; the next sample resizes
         }
-        int i = (int) chunk;
         c.ops.incrementAndGet(i);
         c.bytes.addAndGet(i, bytes);
         c.latencyNanos.addAndGet(i, nanos);
@@ -55,10 +54,16 @@ public final class ChunkLoad {
     /** Counts one request the prefetch policy predicts at {@code offset} (the prefetcher's thread). */
     void recordPredicted(long offset) {
         Counters c = counters;
-        long chunk = offset / c.chunkSize;
-        if (chunk >= 0 && chunk < c.predicted.length()) {
-            c.predicted.incrementAndGet((int) chunk);
+        int i = chunkOf(c, offset);
+        if (i >= 0) {
+            c.predicted.incrementAndGet(i);
         }
+    }
+
+    /** The chunk holding {@code offset}, or -1 when it is beyond the counters (the volume grew since they were sized). */
+    private static int chunkOf(Counters c, long offset) {
+        long chunk = offset / c.chunkSize;
+        return chunk >= 0 && chunk < c.ops.length() ? (int) chunk : -1;
     }
 
     /**

@@ -63,6 +63,8 @@ public final class EmbeddedGateway implements AutoCloseable {
     private NvmeFileTier nvme;
     private LoadMonitor load;
     private Prefetcher prefetcher;
+    /** Set once the volume manager is up (before any volume is served); read by the prefetcher's thread. */
+    private volatile VolumeManager volumeManager;
     private VolumeResolver volumeNames;
     private ClusterVolumeManager cluster;
     private NbdServer nbd;
@@ -96,10 +98,9 @@ public final class EmbeddedGateway implements AutoCloseable {
         Owner owner = new Owner(options.serverId(), store, storePool, registry, ram, nvme);
         load = new LoadMonitor(owner, vertx, options.loadIntervalMs()).start();
         EmbeddedOptions.Prefetch pf = options.prefetch();
-        VolumeManager[] managerOfWorkloads = new VolumeManager[1]; // set below, before any volume is served
         if (pf.active()) {
             PolicyChooser chooser = PolicyChooser.of(pf.policy(), pf.models()); // bad names or models fail the start
-            prefetcher = new Prefetcher(chooser, name -> workloadOf(managerOfWorkloads[0], name),
+            prefetcher = new Prefetcher(chooser, name -> workloadOf(volumeManager, name),
                     pf.recordTraces() ? options.dataDir().resolve("traces") : null, pf.maxInFlight(),
                     pf.maxMBps() * 1_000_000);
             owner.listenTo(prefetcher);
@@ -128,7 +129,7 @@ public final class EmbeddedGateway implements AutoCloseable {
             resolver = cluster;
         }
         volumeNames = resolver;
-        managerOfWorkloads[0] = manager;
+        volumeManager = manager;
         nbd = new NbdServer(vertx, resolver, new NbdServerOptions().setHost(options.host()).setPort(options.nbdPort()));
         int nbdPort = nbd.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         if (options.iscsiPort() >= 0) {

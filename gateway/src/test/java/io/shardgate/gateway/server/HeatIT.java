@@ -37,18 +37,12 @@ class HeatIT {
                     + "\"sizeBytes\":" + (16 << 20) + ",\"iops\":5000,\"throughputMBps\":50,\"workload\":\"general\"}");
             assertEquals(201, created.statusCode(), created.body());
             // 1 MiB read sequentially in 64 KiB requests: chunks 0-15 of 64 KiB
-            String[] reads = new String[32];
+            List<String> cmd = new java.util.ArrayList<>(List.of("qemu-io", "-f", "raw"));
             for (int i = 0; i < 16; i++) {
-                reads[2 * i] = "-c";
-                reads[2 * i + 1] = "read " + (i * 65536) + " 65536";
+                cmd.addAll(List.of("-c", "read " + (i * 65536) + " 65536"));
             }
-            String[] cmd = new String[4 + reads.length];
-            cmd[0] = "qemu-io";
-            cmd[1] = "-f";
-            cmd[2] = "raw";
-            System.arraycopy(reads, 0, cmd, 3, reads.length);
-            cmd[cmd.length - 1] = ClusterIT.nbd(gws.get(1), "seq");
-            ClientTools.runOk(LIMIT, cmd);
+            cmd.add(ClusterIT.nbd(gws.get(1), "seq"));
+            ClientTools.runOk(LIMIT, cmd.toArray(String[]::new));
 
             JsonObject shard = null;
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
